@@ -1,0 +1,83 @@
+"""Every configuration key Remedy reads, each with a safe default.
+
+Environment variables prefixed with REMEDY_ override these (REMEDY_DATABASE_URL sets
+DATABASE_URL); the file for the environment (development, testing, production) is read
+between the two.
+"""
+
+# Where the data lives. Absent = SQLite in the instance folder.
+DATABASE_URL = None
+# Redis for background jobs and rate limits. Absent = jobs run in-process after commit.
+REDIS_URL = None
+# Signs sessions, CSRF tokens and upload receipts. Required outside development.
+SECRET_KEY = None
+# How other installations and emails reach this one (no trailing slash).
+BASE_URL = "http://127.0.0.1:5000"
+
+# Outgoing email (Flask-Mail). Sent only by background jobs.
+MAIL_SERVER = "localhost"
+MAIL_PORT = 25
+MAIL_USE_TLS = False
+MAIL_USE_SSL = False
+MAIL_USERNAME = None
+MAIL_PASSWORD = None
+MAIL_DEFAULT_SENDER = "Remedy <no-reply@remedy.invalid>"
+# True = emails are built but not sent (they are written to MAIL_DUMP_DIR if set).
+MAIL_SUPPRESS_SEND = False
+MAIL_DUMP_DIR = None
+# Delivery attempts before an outbox email is marked failed.
+MAIL_MAX_ATTEMPTS = 8
+
+# Evidence uploads: size of one file, total per complaint, number of files per complaint.
+UPLOAD_MAX_BYTES = 10 * 1024 * 1024
+UPLOAD_MAX_TOTAL_BYTES = 50 * 1024 * 1024
+UPLOAD_MAX_FILES = 10
+# Where evidence files are stored (absent = <instance>/evidence).
+EVIDENCE_DIR = None
+
+# Slug of the organisation that handles complaints no other organisation's remit covers.
+DEFAULT_ORGANISATION = None
+
+# Rate limits (Flask-Limiter syntax). Storage: memory in-process, Redis when REDIS_URL is set.
+RATELIMIT_ENABLED = True
+RATELIMIT_STORAGE_URI = None
+RATELIMIT_FILING = "20 per hour; 5 per minute"
+RATELIMIT_TRACKING = "30 per hour; 10 per minute"
+RATELIMIT_COMPLAINANT_WRITE = "60 per hour"
+RATELIMIT_HEADERS_ENABLED = True
+# A dead Redis must not stop people filing: fall back to per-process limits meanwhile.
+RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
+RATELIMIT_SWALLOW_ERRORS = True
+
+# How long a successful tracking look-up stays open in the browser, in minutes.
+TRACKING_SESSION_MINUTES = 30
+# How long an Idempotency-Key (or a form's submission token) is remembered, in hours.
+IDEMPOTENCY_TTL_HOURS = 24
+
+# Languages of the interface. The first is the fallback.
+LANGUAGES = ["en", "fr", "zh_Hans"]
+BABEL_DEFAULT_LOCALE = "en"
+BABEL_DEFAULT_TIMEZONE = "UTC"
+
+# Cookies and CSRF.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = True
+SESSION_COOKIE_NAME = "remedy_session"
+PERMANENT_SESSION_LIFETIME = 60 * 60 * 24 * 30
+WTF_CSRF_TIME_LIMIT = 60 * 60 * 8
+WTF_CSRF_ENABLED = True
+# Checked by remedy.core.security.require_csrf, which lets the filing form keep a person's
+# answers when their token has expired.
+WTF_CSRF_CHECK_DEFAULT = False
+# Send HSTS (only behind HTTPS).
+HSTS = True
+# Number of reverse proxies in front of the app whose X-Forwarded-* headers are trusted.
+PROXY_COUNT = 0
+
+# Largest request body accepted; forms keep up to MAX_FORM_MEMORY_SIZE in memory so an
+# over-long text can be refused with a message beside the field instead of a 413.
+MAX_CONTENT_LENGTH = 64 * 1024 * 1024
+MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
+
+SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}

@@ -1,0 +1,9 @@
+"""The test suite. Tests pass their own overrides (database, Redis, SMTP) to create_app."""
+
+TESTING = True
+SECRET_KEY = "testing-only-not-secret"
+SESSION_COOKIE_SECURE = False
+HSTS = False
+MAIL_SUPPRESS_SEND = True
+RATELIMIT_ENABLED = False
+BASE_URL = "http://remedy.test"

@@ -1,0 +1,1 @@
+"""Remedy: people harmed by AI systems file complaints; organisations handle them."""

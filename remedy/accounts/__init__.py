@@ -1,0 +1,1 @@
+"""Organisations that use Remedy (and, later, their staff accounts)."""

@@ -1,0 +1,125 @@
+"""The application factory: read it as the table of contents of Remedy."""
+
+import logging
+import os
+from pathlib import Path
+
+from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from remedy import extensions
+from remedy.core import i18n, security
+
+ROOT = Path(__file__).resolve().parent.parent
+ENVIRONMENTS = ("development", "testing", "production")
+
+
+def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
+    env = env or os.environ.get("REMEDY_ENV", "development")
+    overrides = overrides or {}
+    if env not in ENVIRONMENTS:
+        raise RuntimeError(f"REMEDY_ENV must be one of {', '.join(ENVIRONMENTS)}, not {env!r}")
+    app = Flask(
+        "remedy",
+        instance_path=overrides.get("INSTANCE_PATH")
+        or os.environ.get("REMEDY_INSTANCE_PATH")
+        or str(ROOT / "instance"),
+        template_folder=str(ROOT / "templates"),
+        static_folder=str(ROOT / "remedy" / "static"),
+    )
+    configure(app, env, overrides)
+    register_extensions(app)
+    register_blueprints(app)
+    register_errorhandlers(app)
+    register_request_hooks(app)
+    register_commands(app)
+    return app
+
+
+def configure(app: Flask, env: str, overrides: dict) -> None:
+    """Defaults, then the environment's file, then REMEDY_* variables, then test overrides."""
+    app.config.from_pyfile(str(ROOT / "config" / "default.py"))
+    app.config.from_pyfile(str(ROOT / "config" / f"{env}.py"))
+    app.config.from_prefixed_env("REMEDY")
+    app.config.update(overrides)
+    app.config["ENV_NAME"] = env
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+
+    database_url = app.config.get("DATABASE_URL") or (
+        "sqlite:///" + str(Path(app.instance_path) / "remedy.db")
+    )
+    if database_url.startswith(("postgresql://", "postgres://")):
+        database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
+    app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    if not app.config.get("RATELIMIT_STORAGE_URI"):
+        app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
+    if not app.config.get("EVIDENCE_DIR"):
+        app.config["EVIDENCE_DIR"] = str(Path(app.instance_path) / "evidence")
+    app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
+    app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "remedy" / "translations")
+
+    if env == "production":
+        missing = [k for k in ("SECRET_KEY", "DATABASE_URL") if not app.config.get(k)]
+        if missing:
+            raise RuntimeError("Set " + ", ".join(f"REMEDY_{k}" for k in missing))
+    if not app.config.get("SECRET_KEY"):
+        raise RuntimeError("Set REMEDY_SECRET_KEY")
+    if app.config["PROXY_COUNT"]:
+        n = int(app.config["PROXY_COUNT"])
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)
+    logging.basicConfig(level=logging.INFO)
+
+
+def register_extensions(app: Flask) -> None:
+    from remedy import jobs, models, notifications  # noqa: F401  (models: the whole schema)
+
+    extensions.db.init_app(app)
+    extensions.migrate.init_app(
+        app, extensions.db, directory=str(ROOT / "migrations"), render_as_batch=True,
+        compare_type=True,
+    )
+    extensions.mail.init_app(app)
+    extensions.csrf.init_app(app)
+    extensions.babel.init_app(app, locale_selector=i18n.select_locale)
+    extensions.limiter.init_app(app)
+    jobs.init_app(app)
+    notifications.init_app(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from remedy.api import bp as api_bp
+    from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
+    from remedy.intake import views as _intake_views  # noqa: F401
+    from remedy.intake import bp as intake_bp
+    from remedy.pages import bp as pages_bp
+
+    app.register_blueprint(pages_bp)
+    app.register_blueprint(intake_bp)
+    app.register_blueprint(api_bp, url_prefix="/api/v1")
+
+
+def register_errorhandlers(app: Flask) -> None:
+    from remedy.core import web_errors
+
+    web_errors.init_app(app)
+
+
+def register_request_hooks(app: Flask) -> None:
+    app.before_request(security.require_csrf)
+    app.after_request(security.add_security_headers)
+
+    @app.context_processor
+    def inject_i18n():
+        return {
+            "html_lang": i18n.html_lang(),
+            "current_locale": i18n.current_locale(),
+            "language_choices": i18n.language_choices(),
+            "translate": i18n.translate,
+            "country_name": i18n.country_name,
+        }
+
+
+def register_commands(app: Flask) -> None:
+    from remedy.cli import remedy_cli
+
+    app.cli.add_command(remedy_cli)

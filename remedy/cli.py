@@ -1,0 +1,11 @@
+"""`flask --app wsgi remedy ...`: the command group every feature adds its commands to."""
+
+from flask.cli import AppGroup
+
+from remedy.accounts.commands import create_org
+from remedy.demo import seed_demo
+from remedy.jobs.schedule import scheduler_command, worker_command
+
+remedy_cli = AppGroup("remedy", help="Remedy's administration commands.")
+for command in (create_org, seed_demo, worker_command, scheduler_command):
+    remedy_cli.add_command(command)

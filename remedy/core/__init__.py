@@ -1,0 +1,1 @@
+"""The thin shared core: model base, clock, errors, text hygiene, idempotency."""

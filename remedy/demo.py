@@ -1,0 +1,86 @@
+"""`seed-demo`: demo organisations and complaints for a first look. Safe to run twice."""
+
+import click
+from sqlalchemy import select
+
+from remedy.accounts.domain import parse_organisation
+from remedy.accounts.models import Organisation
+from remedy.accounts.services import create_organisation
+from remedy.core.db import utcnow
+from remedy.extensions import db
+from remedy.intake.domain import parse_complaint
+from remedy.intake.services import submit_complaint
+
+ORGANISATIONS = [
+    dict(name="Demo National Human Rights Institution", slug="demo-nhri", country="DK",
+         org_type="nhri"),
+    dict(name="Demo Data Protection Authority", slug="demo-dpa", country="DK", org_type="dpa",
+         rights=("privacy_data_protection",)),
+    dict(name="Demo Commission on Human Rights", slug="demo-chr-ph", country="PH",
+         org_type="nhri"),
+    dict(name="Demo Equality Body", slug="demo-equality-fr", country="FR",
+         org_type="equality_body", rights=("equality_non_discrimination",)),
+]
+
+COMPLAINTS = [
+    {
+        "filer_type": "individual", "title": "Deactivated by the app without explanation",
+        "narrative": "I drove for the platform for three years. One morning the driver app said "
+                     "my account was deactivated because of 'irregular activity'. Nobody looked "
+                     "at my case and I cannot reach a person to explain.",
+        "complainant_country": "DK", "ai_system": "Uber driver app", "deployer": "Uber B.V.",
+        "deployer_country": "NL", "sector": "employment",
+        "rights_dimensions": ["access_to_remedy", "privacy_data_protection"],
+        "remedies_sought": ["explanation", "human_review"], "date_of_harm": "2026-03-02",
+    },
+    {
+        "filer_type": "group", "title": "Welfare fraud score flags single parents",
+        "narrative": "Our association of single parents found that most of us were flagged for "
+                     "fraud checks by the municipality's new risk score, and our benefits were "
+                     "paused for months while we proved we did nothing wrong.",
+        "complainant_country": "DK", "ai_system": "benefit risk score",
+        "deployer": "Municipality of Demo", "sector": "social_protection",
+        "rights_dimensions": ["equality_non_discrimination", "access_to_remedy"],
+        "grounds": ["sex_gender", "socioeconomic_status"], "group_size": 120,
+        "remedies_sought": ["stop_system", "compensation"],
+    },
+    {
+        "filer_type": "individual", "title": "Loan refused by automatic credit score",
+        "narrative": "Ang aking aplikasyon sa pautang ay tinanggihan ng isang awtomatikong sistema "
+                     "sa loob ng ilang segundo. Walang paliwanag kung bakit.",
+        "language": "tl", "complainant_country": "PH", "ai_system": "instant credit scoring",
+        "deployer": "Demo Lending Inc.", "sector": "finance_credit",
+        "rights_dimensions": ["access_to_remedy"], "remedies_sought": ["explanation"],
+    },
+    {
+        "filer_type": "representative_org", "title": "求职筛选系统排除年长申请人",
+        "narrative": "我们代表多名五十岁以上的求职者。招聘网站的自动筛选工具在没有人工审查的情况下拒绝了他们的申请。",
+        "complainant_country": "FR", "ai_system": "CV screening tool", "sector": "employment",
+        "rights_dimensions": ["equality_non_discrimination"], "grounds": ["age"],
+        "mandate": {"organisation_name": "Demo Seniors at Work",
+                    "basis": "Written mandates from 14 members who applied for jobs."},
+    },
+]
+
+
+@click.command("seed-demo")
+def seed_demo():
+    """Create demo organisations and a few demo complaints (once)."""
+    created = 0
+    for facts in ORGANISATIONS:
+        if db.session.scalar(select(Organisation.id).where(Organisation.slug == facts["slug"])):
+            continue
+        create_organisation(parse_organisation(**facts), actor="seed-demo")
+        created += 1
+    if not created:
+        click.echo("demo data already present: nothing to do")
+        return
+    submissions = [
+        submit_complaint(parse_complaint(data, today=utcnow().date(), default_language="en"),
+                         interface_locale="en", channel="web")
+        for data in COMPLAINTS
+    ]
+    click.echo(f"created {created} organisations and {len(submissions)} complaints")
+    first = submissions[0]
+    click.echo(f"try tracking a demo complaint at /track: reference {first.reference}, "
+               f"secret {first.secret}")

@@ -1,0 +1,57 @@
+"""The one list of periodic jobs, and the worker and scheduler commands that run them."""
+
+import logging
+import time
+
+import click
+from flask import current_app
+from rq import Worker
+from rq.cron import CronScheduler
+
+from remedy.extensions import db
+from remedy.jobs import QUEUES, get_redis
+from remedy.notifications.jobs import sweep_outbox
+
+log = logging.getLogger(__name__)
+
+# (function, queue, every N seconds)
+PERIODIC = [
+    (sweep_outbox, "emails", 60),
+]
+
+
+
+@click.command("worker")
+@click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
+@click.option("--queues", default=",".join(QUEUES), show_default=True)
+def worker_command(burst: bool, queues: str) -> None:
+    """Run an RQ worker for Remedy's queues (needs REMEDY_REDIS_URL)."""
+    connection = get_redis()
+    if connection is None:
+        raise click.ClickException(
+            "No Redis configured (REMEDY_REDIS_URL): jobs already run in-process."
+        )
+    # Forked work horses must not share the parent's database connections.
+    db.engine.dispose()
+    worker = Worker(queues.split(","), connection=connection)
+    worker.work(burst=burst, logging_level="INFO")
+    click.echo("worker stopped")
+
+
+@click.command("scheduler")
+@click.option("--once", is_flag=True, help="Run every periodic job once, then stop.")
+def scheduler_command(once: bool) -> None:
+    """Enqueue the periodic jobs on time (in-process when no Redis is configured)."""
+    connection = get_redis()
+    if once or connection is None:
+        while True:
+            for func, _queue, _every in PERIODIC:
+                func()
+            if once:
+                click.echo(f"ran {len(PERIODIC)} periodic jobs")
+                return
+            time.sleep(min(every for _f, _q, every in PERIODIC))
+    scheduler = CronScheduler(connection=connection, name=f"remedy:{current_app.name}")
+    for func, queue, every in PERIODIC:
+        scheduler.register(func, queue, interval=every)
+    scheduler.start()

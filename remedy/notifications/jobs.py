@@ -1,0 +1,79 @@
+"""Delivery jobs. Each takes an outbox id, claims the row, sends, and records the result;
+running one twice sends once."""
+
+import logging
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import or_, select, update
+
+from remedy.core.db import utcnow
+from remedy.extensions import db, mail
+from remedy.notifications.models import OutboxEmail
+
+log = logging.getLogger(__name__)
+
+# A claim older than this belongs to a worker that died mid-job.
+STALE_CLAIM = timedelta(minutes=10)
+
+
+def deliver_email(outbox_id: int) -> str:
+    now = utcnow()
+    claimed = db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.id == outbox_id, OutboxEmail.status == "pending")
+        .values(status="sending", claimed_at=now)
+    ).rowcount
+    db.session.commit()
+    if claimed != 1:
+        return "skipped"
+    email = db.session.get(OutboxEmail, outbox_id)
+    try:
+        from remedy.notifications.services import build_message
+
+        mail.send(build_message(email, current_app.config["MAIL_DEFAULT_SENDER"]))
+    except Exception as exc:  # any SMTP or template failure: retry later, never lose it
+        email.attempts += 1
+        # Only the error's class and SMTP code: messages can quote the recipient's address.
+        email.last_error = f"{type(exc).__name__} {getattr(exc, 'smtp_code', '')}".strip()
+        email.status = (
+            "failed" if email.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"] else "pending"
+        )
+        email.next_attempt_at = now + timedelta(minutes=2 ** min(email.attempts, 8))
+        db.session.commit()
+        log.warning("email %s not sent (%s), attempt %s", outbox_id, email.last_error,
+                    email.attempts)
+        return "retry"
+    email.status = "sent"
+    email.sent_at = utcnow()
+    email.recipient = None
+    db.session.commit()
+    log.info("email %s sent (%s)", outbox_id, email.template)
+    return "sent"
+
+
+def sweep_outbox() -> int:
+    """Start delivery of every email that is due and not being sent: the safety net for a
+    dead Redis, a killed worker or a failed attempt. Returns how many it started."""
+    from remedy.jobs import enqueue, get_redis, run_in_process
+
+    now = utcnow()
+    db.session.execute(
+        update(OutboxEmail)
+        .where(OutboxEmail.status == "sending", OutboxEmail.claimed_at < now - STALE_CLAIM)
+        .values(status="pending", next_attempt_at=now)
+    )
+    db.session.commit()
+    due = db.session.scalars(
+        select(OutboxEmail.id)
+        .where(OutboxEmail.status == "pending",
+               or_(OutboxEmail.next_attempt_at <= now, OutboxEmail.next_attempt_at.is_(None)))
+        .order_by(OutboxEmail.id)
+        .limit(500)
+    ).all()
+    for outbox_id in due:
+        if get_redis() is None:
+            run_in_process(deliver_email, (outbox_id,))
+        else:
+            enqueue("emails", deliver_email, (outbox_id,))
+    return len(due)

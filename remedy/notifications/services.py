@@ -1,0 +1,48 @@
+"""Queue an email. The caller's `commit()` saves the outbox row with the change that caused
+it and then starts delivery; if delivery cannot start, the periodic sweep retries."""
+
+from datetime import timedelta
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_mail import Message
+
+from remedy.core.db import utcnow
+from remedy.extensions import db
+from remedy.jobs import defer
+from remedy.notifications.models import OutboxEmail
+
+# Every email Remedy sends; each has templates/email/<name>/{subject.txt,body.txt,body.html}.
+EMAILS = frozenset({"complaint_received", "complaint_withdrawn"})
+
+# A sweep picks up an email whose immediate delivery never started after this long.
+SWEEP_GRACE = timedelta(seconds=60)
+
+
+def queue_email(template: str, *, to: str, locale: str, **context) -> OutboxEmail:
+    if template not in EMAILS:
+        raise ValueError(f"unknown email {template!r}")
+    email = OutboxEmail(
+        template=template,
+        recipient=to,
+        locale=locale,
+        context=context,
+        next_attempt_at=utcnow() + SWEEP_GRACE,
+    )
+    db.session.add(email)
+    db.session.flush()
+    from remedy.notifications.jobs import deliver_email
+
+    defer(deliver_email, email.id, queue="emails")
+    return email
+
+
+def build_message(email: OutboxEmail, sender: str) -> Message:
+    """The email in the recipient's language, from its three templates."""
+    base = f"email/{email.template}"
+    with force_locale(email.locale):
+        subject = render_template(f"{base}/subject.txt", **email.context).strip()
+        body = render_template(f"{base}/body.txt", **email.context)
+        html = render_template(f"{base}/body.html", **email.context)
+    return Message(subject=subject, recipients=[email.recipient], body=body, html=html,
+                   sender=sender)

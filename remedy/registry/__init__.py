@@ -1,0 +1,1 @@
+"""The registry of respondents (deployers, providers) and AI systems, with aliases."""

@@ -1,0 +1,52 @@
+"""Valid inputs to start from; tests change one thing at a time."""
+
+import copy
+
+from remedy.accounts.domain import parse_organisation
+from remedy.accounts.services import create_organisation
+
+VALID_COMPLAINT = {
+    "filer_type": "individual",
+    "title": "Rejected by an automatic CV screening",
+    "narrative": "I applied for a warehouse job and was rejected within a minute by an "
+                 "automatic screening tool. I have ten years of experience.",
+    "complainant_country": "DK",
+    "ai_system": "HireScreen",
+    "deployer": "Acme Logistics A/S",
+    "sector": "employment",
+    "rights_dimensions": ["equality_non_discrimination"],
+}
+
+
+def complaint_payload(**changes) -> dict:
+    payload = copy.deepcopy(VALID_COMPLAINT)
+    for key, value in changes.items():
+        if value is None:
+            payload.pop(key, None)
+        else:
+            payload[key] = value
+    return payload
+
+
+def make_organisation(slug="test-nhri", country="DK", org_type="nhri", **kwargs):
+    return create_organisation(parse_organisation(
+        name=kwargs.pop("name", f"Organisation {slug}"), slug=slug, country=country,
+        org_type=org_type, **kwargs,
+    ))
+
+
+def form_data(**changes) -> dict:
+    """The web form's fields for a valid individual complaint."""
+    data = {
+        "filer_type": "individual",
+        "title": VALID_COMPLAINT["title"],
+        "narrative": VALID_COMPLAINT["narrative"],
+        "complainant_country": "DK",
+        "ai_system": "HireScreen",
+        "deployer": "Acme Logistics A/S",
+        "sector": "employment",
+        "rights_dimensions": ["equality_non_discrimination"],
+        "submission_token": "form-token-0001",
+    }
+    data.update(changes)
+    return {k: v for k, v in data.items() if v is not None}
