@@ -1,6 +1,6 @@
 """`flask --app wsgi remedy ...`: the command group every feature adds its commands to."""
 
-from flask.cli import AppGroup
+from flask.cli import AppGroup, with_appcontext
 
 from remedy.accounts.commands import create_org
 from remedy.demo import seed_demo
@@ -8,4 +8,5 @@ from remedy.jobs.schedule import scheduler_command, worker_command
 
 remedy_cli = AppGroup("remedy", help="Remedy's administration commands.")
 for command in (create_org, seed_demo, worker_command, scheduler_command):
+    command.callback = with_appcontext(command.callback)
     remedy_cli.add_command(command)

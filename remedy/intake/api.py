@@ -4,7 +4,7 @@ A complainant authenticates to their own complaint with the reference in the pat
 secret in `X-Remedy-Secret`. A wrong secret and an unknown reference get the same 401.
 """
 
-from flask import current_app, jsonify, request
+from flask import jsonify, request
 
 from remedy.api import bp, json_body
 from remedy.core import idempotency
@@ -12,26 +12,9 @@ from remedy.core.db import utcnow
 from remedy.core.errors import ValidationFailed
 from remedy.core.i18n import current_locale
 from remedy.core.messages import N_
-from remedy.extensions import limiter
-from remedy.intake import domain, services
+from remedy.intake import domain, limits, services
 from remedy.intake.uploads import inspect_and_store
 from remedy.intake.serializers import complaint_json, event_json
-
-
-def _filing_limit():
-    return current_app.config["RATELIMIT_FILING"]
-
-
-def _tracking_limit():
-    return current_app.config["RATELIMIT_TRACKING"]
-
-
-def _write_limit():
-    return current_app.config["RATELIMIT_COMPLAINANT_WRITE"]
-
-
-def _failed_auth(response) -> bool:
-    return response.status_code == 401
 
 
 def _idempotency_key() -> str | None:
@@ -51,7 +34,7 @@ def _complainant(reference: str):
 
 
 @bp.post("/complaints")
-@limiter.limit(_filing_limit)
+@limits.filing
 def file_complaint():
     data = json_body()
     key = _idempotency_key()
@@ -76,7 +59,7 @@ def file_complaint():
 
 
 @bp.get("/complaints/<reference>")
-@limiter.limit(_tracking_limit, deduct_when=_failed_auth)
+@limits.tracking
 def read_complaint(reference):
     response = jsonify(complaint_json(_complainant(reference)))
     response.headers["Cache-Control"] = "no-store"
@@ -84,8 +67,8 @@ def read_complaint(reference):
 
 
 @bp.post("/complaints/<reference>/messages")
-@limiter.limit(_tracking_limit, deduct_when=_failed_auth)
-@limiter.limit(_write_limit)
+@limits.tracking
+@limits.complainant_writes
 def post_message(reference):
     complaint = _complainant(reference)
     data = json_body()
@@ -99,7 +82,7 @@ def post_message(reference):
 
 
 @bp.post("/complaints/<reference>/withdraw")
-@limiter.limit(_tracking_limit, deduct_when=_failed_auth)
+@limits.tracking
 def withdraw(reference):
     complaint = _complainant(reference)
     data = json_body() if request.content_length else {}
@@ -108,7 +91,7 @@ def withdraw(reference):
 
 
 @bp.patch("/complaints/<reference>/consents")
-@limiter.limit(_tracking_limit, deduct_when=_failed_auth)
+@limits.tracking
 def change_consents(reference):
     complaint = _complainant(reference)
     consents = services.update_consents(complaint, json_body())
@@ -116,8 +99,8 @@ def change_consents(reference):
 
 
 @bp.post("/complaints/<reference>/evidence")
-@limiter.limit(_tracking_limit, deduct_when=_failed_auth)
-@limiter.limit(_write_limit)
+@limits.tracking
+@limits.complainant_writes
 def post_evidence(reference):
     complaint = _complainant(reference)
     uploads = request.files.getlist("file")

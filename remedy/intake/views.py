@@ -15,8 +15,7 @@ from remedy.core.errors import Conflict, NotAuthorised, ValidationFailed
 from remedy.core.security import form_checks_csrf
 from remedy.core.i18n import current_locale, language_choices, translate, translate_fields
 from remedy.core.vocabulary import CONSENTS, STATES, TIMELINE_EVENTS
-from remedy.extensions import limiter
-from remedy.intake import bp, domain, services
+from remedy.intake import bp, domain, limits, services
 from remedy.intake.forms import (
     ComplaintForm,
     ConsentForm,
@@ -26,14 +25,6 @@ from remedy.intake.forms import (
     WithdrawForm,
 )
 from remedy.intake.uploads import inspect_and_store, read_receipts, sign_receipts
-
-
-def _filing_limit():
-    return current_app.config["RATELIMIT_FILING"]
-
-
-def _tracking_limit():
-    return current_app.config["RATELIMIT_TRACKING"]
 
 
 def _narrative_languages() -> list[tuple[str, str]]:
@@ -61,7 +52,7 @@ def _render_form(form, files, status=200):
 
 
 @bp.route("/complaints/new", methods=["GET", "POST"])
-@limiter.limit(_filing_limit, methods=["POST"])
+@limits.filing
 @form_checks_csrf
 def new_complaint():
     form = _complaint_form()
@@ -145,12 +136,8 @@ def tracked(view):
     return wrapper
 
 
-def _failed_sign_in(response) -> bool:
-    return response.status_code == 401
-
-
 @bp.route("/track", methods=["GET", "POST"])
-@limiter.limit(_tracking_limit, methods=["POST"], deduct_when=_failed_sign_in)
+@limits.tracking_form
 def track():
     form = TrackForm()
     if request.method == "GET" and request.args.get("reference"):

@@ -1,0 +1,64 @@
+"""Languages: chosen, remembered, complete, and applied to every page and email."""
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+ROOT = Path(__file__).resolve().parents[1]
+LOCALES = ["fr", "zh_Hans"]
+PUBLIC = ["/", "/rights", "/privacy", "/complaints/new", "/track", "/no-such-page"]
+
+
+def test_lang_parameter_is_remembered(client):
+    assert 'lang="fr"' in client.get("/?lang=fr").get_data(as_text=True)
+    assert 'lang="fr"' in client.get("/rights").get_data(as_text=True)
+    assert 'lang="zh-Hans"' in client.get("/track?lang=zh-Hans").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("header, lang", [("zh-CN,zh;q=0.9", "zh-Hans"), ("fr-BE", "fr"),
+                                          ("da, en;q=0.5", "en"), ("xx", "en")])
+def test_browser_language_is_used_when_none_was_chosen(app, header, lang):
+    html = app.test_client().get("/", headers={"Accept-Language": header}).get_data(as_text=True)
+    assert f'<html lang="{lang}"' in html
+
+
+@pytest.fixture(scope="module")
+def extracted(tmp_path_factory):
+    pot = tmp_path_factory.mktemp("pot") / "messages.pot"
+    subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", "babel.cfg",
+                    "-k", "N_", "-k", "_l", "-o", str(pot), "."], cwd=ROOT, check=True,
+                   capture_output=True)
+    with pot.open("rb") as handle:
+        return {m.id for m in read_po(handle) if m.id}
+
+
+@pytest.mark.parametrize("locale", LOCALES)
+def test_every_string_is_translated(extracted, locale):
+    with (ROOT / "remedy/translations" / locale / "LC_MESSAGES/messages.po").open("rb") as handle:
+        catalog = read_po(handle)
+    translated = {m.id for m in catalog if m.id and m.string and not m.fuzzy}
+    missing = sorted(extracted - translated)
+    assert not missing, f"{len(missing)} strings untranslated in {locale}, e.g. {missing[:5]}"
+    for message in catalog:
+        if message.id and message.string:
+            assert sorted(re.findall(r"%\(\w+\)\w", message.id)) == sorted(
+                re.findall(r"%\(\w+\)\w", message.string)), message.id
+
+
+ENGLISH_RUN = re.compile(r"\b[A-Za-z]{2,}(?:[ ,'’][A-Za-z]{2,}){3,}\b")
+
+
+@pytest.mark.usefixtures("org")
+@pytest.mark.parametrize("url", PUBLIC)
+def test_chinese_pages_have_no_english_sentences_left(client, url):
+    """A heuristic for a string someone forgot to mark: four English words in a row."""
+    html = client.get(f"{url}?lang=zh_Hans").get_data(as_text=True)
+    text = re.sub(r"<(script|style)[^>]*>.*?</\1>", " ", html, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    text = re.sub(r"&[a-z#0-9]+;", " ", text)
+    leftovers = [run for run in ENGLISH_RUN.findall(text)]
+    assert not leftovers, leftovers

@@ -1,0 +1,36 @@
+"""The schema comes only from migrations, and they match the models, both ways."""
+
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+
+from remedy.extensions import db
+from tests.conftest import DATABASE_URL, ON_POSTGRES
+
+
+def test_models_and_migrations_agree(app):
+    with app.app_context(), db.engine.connect() as connection:
+        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        assert compare_metadata(context, db.metadata) == []
+
+
+def test_migrations_go_down_and_up_again(make_app, instance_dir):
+    if ON_POSTGRES:
+        url = sa.engine.make_url(DATABASE_URL).set(database="remedy_test_migrations")
+        admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(sa.text('DROP DATABASE IF EXISTS "remedy_test_migrations" WITH (FORCE)'))
+            conn.execute(sa.text('CREATE DATABASE "remedy_test_migrations"'))
+        admin.dispose()
+        url = url.render_as_string(hide_password=False)
+    else:
+        url = f"sqlite:///{instance_dir / 'migrations.db'}"
+    scratch = make_app(DATABASE_URL=url)
+    with scratch.app_context():
+        upgrade()
+        downgrade(revision="base")
+        assert sa.inspect(db.engine).get_table_names() == ["alembic_version"]
+        upgrade()
+        assert "complaints" in sa.inspect(db.engine).get_table_names()
+        db.engine.dispose()
