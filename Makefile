@@ -33,7 +33,7 @@ test: install
 
 ## After changing user-facing strings: refresh the catalogues, then translate the new entries.
 extract-messages: $(STAMP)
-	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l --no-location --sort-output --no-wrap \
+	$(VENV)/bin/pybabel extract -F babel.cfg -k N_ -k _l --ignore-dirs=".*" --no-location --sort-output --no-wrap \
 		--project=Remedy -o remedy/translations/messages.pot .
 	$(VENV)/bin/pybabel update --no-fuzzy-matching --no-wrap --ignore-obsolete -i remedy/translations/messages.pot -d remedy/translations
 

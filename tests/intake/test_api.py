@@ -262,3 +262,42 @@ def _elf():
     import io
 
     return io.BytesIO(b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200)
+
+
+TEXT_FIELDS = ["title", "narrative", "ai_system", "deployer", "provider"]
+PAYLOAD = "<script>alert(1)</script><img src=x onerror=alert(2)>"
+
+
+def test_markup_in_every_text_field_is_stored_as_typed_and_rendered_escaped(client):
+    from tests.web import post_form
+
+    changes = {name: f"{name} {PAYLOAD} padding text" for name in TEXT_FIELDS}
+    changes.update(filer_type="group", co_complainants=[{"name": PAYLOAD}],
+                   contact={"name": PAYLOAD}, other_rights=[PAYLOAD],
+                   rights_dimensions=["other"])
+    body = filed(client, **changes)
+    stored = client.get(f"/api/v1/complaints/{body['reference']}",
+                        headers=auth(body["secret"])).get_json()
+    assert stored["title"] == changes["title"] and stored["co_complainants"][0]["name"] == PAYLOAD
+    client.post(f"/api/v1/complaints/{body['reference']}/messages",
+                json={"body": PAYLOAD}, headers=auth(body["secret"]))
+    post_form(client, "/track", {"reference": body["reference"], "secret": body["secret"]})
+    html = client.get("/track/complaint").get_data(as_text=True)
+    assert "<script>alert(1)" not in html and "<img src=x" not in html
+    assert html.count("&lt;script&gt;alert(1)&lt;/script&gt;") >= 3
+
+
+def test_nothing_personal_is_logged(client, caplog):
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    secret_story = "My neighbour Zygmunt Planted-Narrative saw everything happen"
+    body = filed(client, narrative=secret_story,
+                 contact={"name": "Planted Name", "email": "planted.person@example.org",
+                          "phone": "+45 99 88 77 66"})
+    client.post(f"/api/v1/complaints/{body['reference']}/messages",
+                json={"body": "Planted-Message text"}, headers=auth(body["secret"]))
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    for planted in ("Planted-Narrative", "Planted Name", "planted.person", "99 88 77 66",
+                    "Planted-Message", body["secret"]):
+        assert planted not in logged
