@@ -89,8 +89,8 @@ def register_extensions(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from remedy.api import bp as api_bp
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
-    from remedy.intake import views as _intake_views  # noqa: F401
     from remedy.intake import bp as intake_bp
+    from remedy.intake import views as _intake_views  # noqa: F401
     from remedy.pages import bp as pages_bp
 
     app.register_blueprint(pages_bp)

@@ -31,6 +31,7 @@ def select_locale() -> str:
         chosen = match_locale(request.args.get("lang"), available)
         if chosen:
             session["lang"] = chosen
+            session.permanent = True  # remembered on the next visit too
             return chosen
         remembered = match_locale(session.get("lang"), available)
         if remembered:

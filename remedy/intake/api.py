@@ -13,8 +13,8 @@ from remedy.core.errors import ValidationFailed
 from remedy.core.i18n import current_locale
 from remedy.core.messages import N_
 from remedy.intake import domain, limits, services
-from remedy.intake.uploads import inspect_and_store
 from remedy.intake.serializers import complaint_json, event_json
+from remedy.intake.uploads import inspect_and_store
 
 
 def _idempotency_key() -> str | None:

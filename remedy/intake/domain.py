@@ -43,7 +43,7 @@ CONSENT_NAMES = ("contact", "share_across_borders", "publish_narrative")
 
 # No 0/O, 1/I/L or U: nothing a person could misread when copying from paper.
 ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-_REFERENCE = re.compile(r"^RMD([%s]{8})$" % ALPHABET)
+_REFERENCE = re.compile(rf"^RMD([{ALPHABET}]{{8}})$")
 
 
 def new_reference() -> str:

@@ -20,7 +20,14 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from remedy.core.i18n import country_choices, translate
 from remedy.core.messages import N_
-from remedy.core.vocabulary import CONSENTS, FILER_TYPES, GROUNDS, REMEDIES, RIGHTS_DIMENSIONS, SECTORS
+from remedy.core.vocabulary import (
+    CONSENTS,
+    FILER_TYPES,
+    GROUNDS,
+    REMEDIES,
+    RIGHTS_DIMENSIONS,
+    SECTORS,
+)
 from remedy.intake import domain
 
 

@@ -12,8 +12,8 @@ from flask_babel import gettext as _
 from remedy.core.codes import normalise_language
 from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotAuthorised, ValidationFailed
-from remedy.core.security import form_checks_csrf
 from remedy.core.i18n import current_locale, language_choices, translate, translate_fields
+from remedy.core.security import form_checks_csrf
 from remedy.core.vocabulary import CONSENTS, STATES, TIMELINE_EVENTS
 from remedy.intake import bp, domain, limits, services
 from remedy.intake.forms import (
@@ -62,16 +62,16 @@ def new_complaint():
 
     removed = set(request.form.getlist("remove_evidence"))
     files = [f for f in read_receipts(form.evidence_receipts.data) if f.sha256 not in removed]
-    stored, problems = inspect_and_store(request.files.getlist("evidence"))
-    files += [f for f in stored if f.sha256 not in {k.sha256 for k in files}]
     if not form.submission_token.data:
         form.submission_token.data = uuid.uuid4().hex
-
     if not form.validate():
-        # Only CSRF can fail here (the domain checks the rest): the form has expired.
+        # Only CSRF can fail here (the domain checks the rest): the form has expired. Files
+        # of a request we cannot trust are not stored; the person attaches them again.
         form.csrf_token.errors = [_("This form has expired. Your answers are kept below: "
-                                    "check them and send again.")]
+                                    "check them, attach any new files again and send.")]
         return _render_form(form, files, 400)
+    stored, problems = inspect_and_store(request.files.getlist("evidence"))
+    files += [f for f in stored if f.sha256 not in {k.sha256 for k in files}]
     errors = {"evidence": [translate(p) for p in problems]} if problems else {}
     try:
         draft = domain.parse_complaint(form.payload(), today=utcnow().date(),
@@ -85,7 +85,8 @@ def new_complaint():
     try:
         submission = services.submit_complaint(
             draft, evidence=files, interface_locale=current_locale(), channel="web",
-            idempotency_key=form.submission_token.data, request_fingerprint="web-form",
+            # The form's token works as an Idempotency-Key, in a space of its own.
+            idempotency_key="web:" + form.submission_token.data, request_fingerprint="web-form",
         )
     except ValidationFailed as failure:
         form.attach_errors(translate_fields(failure.fields))

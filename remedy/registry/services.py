@@ -10,6 +10,14 @@ from remedy.registry.domain import name_key
 from remedy.registry.models import AISystem, RegistryAlias, Respondent
 
 
+def _find_by_alias(model, alias_column, key: str):
+    """The registry entry one of whose aliases has this key, or None."""
+    return db.session.scalar(
+        select(model).join(RegistryAlias, alias_column == model.id)
+        .where(RegistryAlias.key == key).limit(1)
+    )
+
+
 def resolve_respondent(name: str, kind: str, country: str | None = None) -> Respondent | None:
     """The respondent this name stands for; a new entry if the name was never seen.
 
@@ -19,12 +27,7 @@ def resolve_respondent(name: str, kind: str, country: str | None = None) -> Resp
     if not name:
         return None
     key = name_key(name)
-    respondent = db.session.scalar(
-        select(Respondent)
-        .join(RegistryAlias, RegistryAlias.respondent_id == Respondent.id)
-        .where(RegistryAlias.key == key)
-        .limit(1)
-    )
+    respondent = _find_by_alias(Respondent, RegistryAlias.respondent_id, key)
     if respondent is None:
         respondent = Respondent(name=name, kind=kind, main_establishment_country=country)
         db.session.add(respondent)
@@ -38,12 +41,7 @@ def resolve_respondent(name: str, kind: str, country: str | None = None) -> Resp
 def resolve_ai_system(name: str, provider: Respondent | None = None) -> AISystem:
     """The AI system this name stands for; a new entry if the name was never seen."""
     key = name_key(name)
-    system = db.session.scalar(
-        select(AISystem)
-        .join(RegistryAlias, RegistryAlias.ai_system_id == AISystem.id)
-        .where(RegistryAlias.key == key)
-        .limit(1)
-    )
+    system = _find_by_alias(AISystem, RegistryAlias.ai_system_id, key)
     if system is None:
         system = AISystem(name=name, provider_id=provider.id if provider else None)
         db.session.add(system)

@@ -12,7 +12,7 @@ from remedy.intake import views as intake_views
 from remedy.intake.models import Complaint
 from tests.conftest import app_context
 from tests.factories import form_data
-from tests.web import csrf_token, field_errors, post_form
+from tests.web import field_errors, post_form
 
 pytestmark = pytest.mark.usefixtures("org")
 NEW = "/complaints/new"
