@@ -28,6 +28,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "remedy" / "static"),
     )
     configure(app, env, overrides)
+    app.json.ensure_ascii = False  # JSON answers in people's own scripts, not \u escapes
     register_extensions(app)
     register_blueprints(app)
     register_errorhandlers(app)

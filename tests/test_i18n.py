@@ -74,3 +74,9 @@ def test_chinese_form_with_errors_has_no_english_left(client):
     assert response.status_code == 422
     text = re.sub(r"<[^>]+>", " ", response.get_data(as_text=True))
     assert not ENGLISH_RUN.findall(re.sub(r"&[a-z#0-9]+;", " ", text))
+
+
+def test_api_messages_are_translated_and_not_escaped(client):
+    response = client.post("/api/v1/complaints", json={}, headers={"Accept-Language": "fr"})
+    raw = response.get_data(as_text=True)
+    assert "réponses" in raw and "\\u00e9" not in raw

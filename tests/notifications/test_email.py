@@ -146,3 +146,12 @@ def test_the_rq_worker_command_delivers_the_email(client, app, base_config, mail
     assert result.returncode == 0, result.stderr[-2000:]
     assert len(mailbox.to(ADDRESS)) == 1
     assert outbox(app)[0][1] == "sent"
+
+
+def test_the_receipt_links_to_tracking_with_the_reference_filled_in(client, jobs, mailbox, app):
+    body = file_with_email(client)
+    jobs()
+    [message] = mailbox.to(ADDRESS)
+    url = f"{app.config['BASE_URL']}/track?reference={body['reference']}"
+    assert url in mailbox.text(message)
+    assert f'<a href="{url}">' in mailbox.html(message)
