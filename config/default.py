@@ -81,3 +81,14 @@ MAX_CONTENT_LENGTH = 64 * 1024 * 1024
 MAX_FORM_MEMORY_SIZE = 4 * 1024 * 1024
 
 SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
+
+# Staff accounts. Argon2id cost (OWASP's minimum is time 2 with 19 MiB; these are stronger).
+ARGON2_TIME_COST = 3
+ARGON2_MEMORY_COST = 65536
+# Failed logins before an account is locked, and for how long (minutes).
+LOGIN_MAX_FAILURES = 5
+LOGIN_LOCK_MINUTES = 15
+RATELIMIT_LOGIN = "20 per hour; 5 per minute"
+# How long invitation and password-reset links stay valid (hours).
+INVITE_VALID_HOURS = 72
+RESET_VALID_HOURS = 2

@@ -72,7 +72,8 @@ def configure(app: Flask, env: str, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from remedy import jobs, models, notifications  # noqa: F401  (models: the whole schema)
+    from remedy import cases, jobs, models, notifications  # noqa: F401  (models: the schema)
+    from remedy.accounts import auth
 
     extensions.db.init_app(app)
     extensions.migrate.init_app(
@@ -83,8 +84,11 @@ def register_extensions(app: Flask) -> None:
     extensions.csrf.init_app(app)
     extensions.babel.init_app(app, locale_selector=i18n.select_locale)
     extensions.limiter.init_app(app)
+    extensions.login_manager.init_app(app)
+    auth.init_app(app)
     jobs.init_app(app)
     notifications.init_app(app)
+    cases.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:

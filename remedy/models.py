@@ -1,6 +1,7 @@
 """Every model module, imported once so that SQLAlchemy and Alembic see the whole schema."""
 
 from remedy.accounts import models as accounts  # noqa: F401
+from remedy.cases import models as cases  # noqa: F401
 from remedy.core import audit, idempotency  # noqa: F401
 from remedy.intake import models as intake  # noqa: F401
 from remedy.notifications import models as notifications  # noqa: F401

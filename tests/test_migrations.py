@@ -9,9 +9,24 @@ from remedy.extensions import db
 from tests.conftest import DATABASE_URL, ON_POSTGRES
 
 
+def _migrations_env():
+    """migrations/env.py's helpers, without running it as Alembic would."""
+    import ast
+    from pathlib import Path
+    from types import ModuleType
+
+    source = (Path(__file__).resolve().parents[1] / "migrations" / "env.py").read_text()
+    tree = ast.parse(source)
+    module = ModuleType("migrations_env")
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name == "include_object"]
+    exec(compile(ast.Module(body=functions, type_ignores=[]), "env.py", "exec"), module.__dict__)
+    return module
+
+
 def test_models_and_migrations_agree(app):
     with app.app_context(), db.engine.connect() as connection:
-        context = MigrationContext.configure(connection, opts={"compare_type": True})
+        context = MigrationContext.configure(connection, opts={
+            "compare_type": True, "include_object": _migrations_env().include_object})
         assert compare_metadata(context, db.metadata) == []
 
 

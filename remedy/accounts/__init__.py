@@ -1,1 +1,5 @@
-"""Organisations that use Remedy (and, later, their staff accounts)."""
+"""Organisations that use Remedy, their staff accounts, sign-in and API tokens."""
+
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__)

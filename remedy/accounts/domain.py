@@ -41,3 +41,63 @@ def parse_organisation(*, name, slug, country, org_type, sectors=(), rights=()) 
         raise ValidationFailed(N_("Some answers need attention."), fields)
     return OrganisationDraft(name=name, slug=slug, country=code, org_type=org_type,
                              sectors=tuple(sectors), rights_dimensions=tuple(rights))
+
+
+# --- staff roles ---------------------------------------------------------------------------
+
+CASEWORKER, SUPERVISOR, ORG_ADMIN, SYSADMIN = "caseworker", "supervisor", "org_admin", "sysadmin"
+ROLES = (CASEWORKER, SUPERVISOR, ORG_ADMIN, SYSADMIN)
+ROLE_LABELS = {
+    CASEWORKER: N_("Caseworker"),
+    SUPERVISOR: N_("Supervisor"),
+    ORG_ADMIN: N_("Organisation administrator"),
+    SYSADMIN: N_("System administrator"),
+}
+# Within an organisation each role can do what the ones before it can.
+_RANK = {CASEWORKER: 1, SUPERVISOR: 2, ORG_ADMIN: 3}
+
+
+def at_least(role: str, required: str) -> bool:
+    """Whether `role` has the powers of `required` inside its organisation. The system
+    administrator runs the instance and sees no organisation's cases."""
+    return role in _RANK and _RANK[role] >= _RANK[required]
+
+
+# --- passwords ----------------------------------------------------------------------------
+
+MIN_PASSWORD = 12
+_COMMON = frozenset(
+    "password123 123456789012 qwertyuiopas password1234 iloveyou1234 letmein12345 "
+    "welcome12345 administrator changeme1234 remedy123456".split()
+)
+
+
+def check_password(password: str, *, email: str = "") -> list[str]:
+    """What is wrong with a new password (empty if it is acceptable). Length beats rules:
+    a long phrase is easier to remember and harder to guess."""
+    problems = []
+    if len(password or "") < MIN_PASSWORD:
+        problems.append(N_("Use at least 12 characters; a sentence you can remember works well."))
+    elif password.lower() in _COMMON or (email and email.split("@")[0].lower() in password.lower()):
+        problems.append(N_("This password is too easy to guess."))
+    elif len(set(password)) < 5:
+        problems.append(N_("This password is too easy to guess."))
+    return problems
+
+
+def parse_user(*, email: str, role: str, organisation_required: bool) -> str:
+    """The normalised email of a new staff account, or ValidationFailed."""
+    from email_validator import EmailNotValidError, validate_email
+
+    fields = {}
+    try:
+        email = validate_email((email or "").strip(), check_deliverability=False).normalized.lower()
+    except EmailNotValidError:
+        fields["email"] = [N_("This does not look like an email address (name@example.org).")]
+    if role not in ROLES:
+        fields["role"] = [N_("Choose only from the options given.")]
+    if organisation_required and role == SYSADMIN:
+        fields["role"] = [N_("A system administrator belongs to no organisation.")]
+    if fields:
+        raise ValidationFailed(N_("Some answers need attention."), fields)
+    return email

@@ -19,7 +19,6 @@ class Complaint(db.Model):
     reference: Mapped[str] = mapped_column(String(16), unique=True)
     secret_hash: Mapped[str] = mapped_column(String(64))
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
-    state: Mapped[str] = mapped_column(String(32), default="received", index=True)
     channel: Mapped[str] = mapped_column(String(8))  # web | api
     received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -76,6 +75,12 @@ class Complaint(db.Model):
     events: Mapped[list["ComplaintEvent"]] = relationship(
         back_populates="complaint", order_by="ComplaintEvent.id", cascade="all, delete-orphan"
     )
+
+    @property
+    def state(self) -> str:
+        """The state of the case that handles this complaint (casework owns the workflow)."""
+        case = getattr(self, "case", None)
+        return case.state if case is not None else "received"
 
     @property
     def is_open(self) -> bool:

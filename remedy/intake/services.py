@@ -18,7 +18,7 @@ from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotAuthorised, ServiceUnavailable, ValidationFailed
 from remedy.core.messages import N_
 from remedy.extensions import db
-from remedy.intake import domain
+from remedy.intake import domain, signals
 from remedy.intake.evidence import InspectedFile, check_limits
 from remedy.intake.models import CoComplainant, Complaint, ComplaintEvent, Evidence
 from remedy.jobs import commit
@@ -123,7 +123,6 @@ def submit_complaint(
         reference=_unused_reference(),
         secret_hash=hash_secret(secret),
         organisation=organisation,
-        state="received",
         channel=channel,
         received_at=utcnow(),
         filer_type=draft.filer_type,
@@ -162,13 +161,14 @@ def submit_complaint(
     complaint.events.append(ComplaintEvent(kind="filed", author="complainant"))
     db.session.add(complaint)
     db.session.flush()
+    signals.complaint_filed.send(complaint)
     audit.record("complaint.filed", actor="complainant", subject_type="complaint",
                  subject_id=complaint.id, organisation_id=organisation.id,
                  new={"state": "received", "channel": channel})
     submission = Submission(
         reference=complaint.reference,
         secret=secret,
-        state=complaint.state,
+        state="received",
         received_at=complaint.received_at.isoformat(),
         organisation=organisation.slug,
         organisation_name=organisation.name,
@@ -244,6 +244,7 @@ def add_complainant_message(complaint: Complaint, body: str, *, amendment: bool 
                            body=text)
     complaint.events.append(event)
     db.session.flush()
+    signals.complainant_wrote.send(complaint, event=event)
     audit.record(f"complaint.{event.kind}_added", actor="complainant", subject_type="complaint",
                  subject_id=complaint.id, organisation_id=complaint.organisation_id)
     commit()
@@ -312,14 +313,13 @@ def withdraw_complaint(complaint: Complaint, reason: str | None = None) -> Compl
         raise Conflict(N_("This complaint is already withdrawn."))
     _require_open(complaint)
     reason_text = domain.parse_message(reason, field_name="reason") if reason else None
-    old_state = complaint.state
-    complaint.state = "withdrawn"
     complaint.withdrawn_at = utcnow()
     complaint.events.append(ComplaintEvent(kind="withdrawn", author="complainant",
                                            body=reason_text))
     audit.record("complaint.withdrawn", actor="complainant", subject_type="complaint",
-                 subject_id=complaint.id, organisation_id=complaint.organisation_id,
-                 old={"state": old_state}, new={"state": "withdrawn"})
+                 subject_id=complaint.id, organisation_id=complaint.organisation_id)
+    # The case follows (casework moves its state and stops its clocks).
+    signals.complaint_withdrawn.send(complaint, reason=reason_text)
     if complaint.contact_email:
         queue_email("complaint_withdrawn", to=complaint.contact_email,
                     locale=email_locale(complaint), reference=complaint.reference,

@@ -13,7 +13,10 @@ from remedy.jobs import defer
 from remedy.notifications.models import OutboxEmail
 
 # Every email Remedy sends; each has templates/email/<name>/{subject.txt,body.txt,body.html}.
-EMAILS = frozenset({"complaint_received", "complaint_withdrawn"})
+EMAILS = frozenset({
+    "complaint_received", "complaint_withdrawn", "staff_invite", "password_reset",
+    "case_update", "case_message",
+})
 
 # A sweep picks up an email whose immediate delivery never started after this long.
 SWEEP_GRACE = timedelta(seconds=60)

@@ -1,0 +1,75 @@
+"""Who is asking: staff sessions (Flask-Login) for pages, bearer tokens for the API.
+
+The API never accepts a session cookie, so a page on another site cannot make a signed-in
+browser call it (no CSRF through the API).
+"""
+
+from functools import wraps
+
+from flask import g, request
+from flask_login import current_user
+from werkzeug.exceptions import Forbidden
+
+from remedy.accounts import domain
+from remedy.accounts.models import User
+from remedy.core.errors import NotAuthorised
+from remedy.core.messages import N_
+from remedy.extensions import db, login_manager
+
+
+def init_app(app) -> None:
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = N_("Please sign in to see this page.")
+    login_manager.session_protection = "strong"
+    login_manager.user_loader(_load_user)
+
+
+def _load_user(session_id: str) -> User | None:
+    """Session ids are `<user id>:<session version>`; an old version is signed out."""
+    try:
+        user_id, version = (int(part) for part in session_id.split(":"))
+    except ValueError:
+        return None
+    user = db.session.get(User, user_id)
+    if user is None or user.session_version != version or not user.is_active:
+        return None
+    return user
+
+
+def staff_required(min_role: str = domain.CASEWORKER):
+    """A page for signed-in staff of an organisation with at least `min_role`."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not current_user.is_authenticated:
+                return login_manager.unauthorized()
+            if not domain.at_least(current_user.role, min_role):
+                raise Forbidden()
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator
+
+
+def api_staff(min_role: str = domain.CASEWORKER):
+    """An API call authenticated by `Authorization: Bearer <token>`; the user is `g.api_user`."""
+    from remedy.accounts.services import user_for_token
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            header = request.headers.get("Authorization", "")
+            scheme, _, token = header.partition(" ")
+            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            if user is None:
+                raise NotAuthorised(N_("Send a valid API token: Authorization: Bearer <token>."))
+            if not domain.at_least(user.role, min_role):
+                raise Forbidden()
+            g.api_user = user
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,1 @@
+"""Staff sign-in and account pages (being written)."""

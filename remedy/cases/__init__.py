@@ -1,0 +1,11 @@
+"""Casework: a case is one organisation's handling of a complaint, through the workflow."""
+
+from flask import Blueprint
+
+bp = Blueprint("cases", __name__)
+
+
+def init_app(app) -> None:
+    from remedy.cases import receivers
+
+    receivers.connect()

@@ -1,0 +1,113 @@
+"""Cases and what hangs off them: clocks, internal notes, decisions, remedies."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
+
+from remedy.accounts.models import Organisation, User
+from remedy.core.db import UTCDateTime, utcnow
+from remedy.extensions import db
+from remedy.intake.models import Complaint
+
+
+class Case(db.Model):
+    __tablename__ = "cases"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), unique=True)
+    state: Mapped[str] = mapped_column(String(32), default="received", index=True)
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    # 1 urgent, 2 normal, 3 low
+    priority: Mapped[int] = mapped_column(Integer, default=2)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # The earliest due date of its running clocks (kept for sorting and the overdue filter).
+    next_due_on: Mapped[date | None] = mapped_column(Date, index=True)
+    # A closing step waiting for a supervisor: the target state, reason and who asked.
+    pending_state: Mapped[str | None] = mapped_column(String(32))
+    pending_reason: Mapped[str | None] = mapped_column(Text)
+    pending_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    # Where else the complainant can turn (shown when the case is inadmissible).
+    other_bodies: Mapped[str | None] = mapped_column(Text)
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    organisation: Mapped[Organisation] = relationship()
+    complaint: Mapped[Complaint | None] = relationship(
+        backref=backref("case", uselist=False, lazy="joined")
+    )
+    assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
+    pending_by: Mapped[User | None] = relationship(foreign_keys=[pending_by_id])
+    clocks: Mapped[list["CaseClock"]] = relationship(back_populates="case", order_by="CaseClock.id",
+                                                     cascade="all, delete-orphan")
+    notes: Mapped[list["CaseNote"]] = relationship(back_populates="case", order_by="CaseNote.id",
+                                                   cascade="all, delete-orphan")
+    decisions: Mapped[list["CaseDecision"]] = relationship(
+        back_populates="case", order_by="CaseDecision.id", cascade="all, delete-orphan")
+    remedies: Mapped[list["Remedy"]] = relationship(back_populates="case", order_by="Remedy.id",
+                                                    cascade="all, delete-orphan")
+
+
+class CaseClock(db.Model):
+    __tablename__ = "case_clocks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    name: Mapped[str] = mapped_column(String(32))
+    started_on: Mapped[date] = mapped_column(Date)
+    due_on: Mapped[date] = mapped_column(Date)
+    paused_since: Mapped[date | None] = mapped_column(Date)
+    stopped_on: Mapped[date | None] = mapped_column(Date)
+
+    case: Mapped[Case] = relationship(back_populates="clocks")
+
+
+class CaseNote(db.Model):
+    """An internal note: staff of the organisation only, never the complainant."""
+
+    __tablename__ = "case_notes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    body: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="notes")
+    author: Mapped[User | None] = relationship()
+
+
+class CaseDecision(db.Model):
+    """A step of the workflow: who moved the case from which state to which, and why."""
+
+    __tablename__ = "case_decisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    from_state: Mapped[str] = mapped_column(String(32))
+    to_state: Mapped[str] = mapped_column(String(32))
+    actor: Mapped[str] = mapped_column(String(64))
+    reason: Mapped[str | None] = mapped_column(Text)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="decisions")
+
+
+class Remedy(db.Model):
+    """What is sought or obtained, and whether it happened."""
+
+    __tablename__ = "remedies"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("cases.id"), index=True)
+    remedy_type: Mapped[str] = mapped_column(String(32))
+    status: Mapped[str] = mapped_column(String(32), default="sought")
+    due_on: Mapped[date | None] = mapped_column(Date)
+    follow_up: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    case: Mapped[Case] = relationship(back_populates="remedies")

@@ -1,0 +1,259 @@
+"""The read side of casework: the queue with its filters, sorting, full-text search and
+pages, the CSV export, and the supervisors' workload figures. Every query is scoped to the
+reader's organisation first."""
+
+import csv
+import io
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import String, cast, func, literal_column, select, text
+from sqlalchemy import case as sql_case
+from sqlalchemy.orm import contains_eager
+
+from remedy.accounts.models import User
+from remedy.cases import domain
+from remedy.cases.models import Case
+from remedy.core.codes import normalise_country
+from remedy.core.db import utcnow
+from remedy.core.errors import ValidationFailed
+from remedy.core.messages import N_
+from remedy.core.vocabulary import FILER_TYPES, RIGHTS_DIMENSIONS, SECTORS
+from remedy.extensions import db
+from remedy.intake.models import Complaint
+
+SORTS = ("deadline", "age", "priority", "newest")
+MAX_PER_PAGE = 100
+
+
+@dataclass(frozen=True)
+class QueueFilters:
+    states: tuple[str, ...] = ()
+    sector: str | None = None
+    rights_dimension: str | None = None
+    country: str | None = None
+    filer_type: str | None = None
+    assignee: str | None = None  # a user id, "me" or "none"
+    overdue: bool = False
+    q: str = ""
+    sort: str = "deadline"
+    page: int = 1
+    per_page: int = 20
+    open_only: bool = field(default=True)
+
+    def as_args(self) -> dict:
+        """The filters as query-string arguments (for links and the CSV export)."""
+        args = {"state": list(self.states), "sector": self.sector,
+                "rights_dimension": self.rights_dimension, "country": self.country,
+                "filer_type": self.filer_type, "assignee": self.assignee,
+                "overdue": "1" if self.overdue else None, "q": self.q or None,
+                "sort": self.sort if self.sort != "deadline" else None}
+        return {k: v for k, v in args.items() if v not in (None, [], "")}
+
+
+def parse_filters(args: Mapping) -> QueueFilters:
+    """Query-string arguments (a MultiDict or a plain dict) as filters, or ValidationFailed
+    naming the argument that is wrong."""
+    def get(name):
+        value = args.get(name)
+        return value.strip() if isinstance(value, str) and value.strip() else None
+
+    def get_list(name):
+        values = args.getlist(name) if hasattr(args, "getlist") else args.get(name) or []
+        values = [values] if isinstance(values, str) else values
+        return [v for part in values for v in str(part).split(",") if v.strip()]
+
+    fields = {}
+    states = tuple(get_list("state"))
+    if any(s not in domain.STATES for s in states):
+        fields["state"] = [N_("Choose only from the options given.")]
+    checks = (("sector", SECTORS), ("rights_dimension", RIGHTS_DIMENSIONS), ("filer_type", FILER_TYPES))
+    values = {}
+    for name, allowed in checks:
+        values[name] = get(name)
+        if values[name] and values[name] not in allowed:
+            fields[name] = [N_("Choose only from the options given.")]
+    country = get("country")
+    if country and not normalise_country(country):
+        fields["country"] = [N_("This is not a country code we know (use two letters, like DK).")]
+    assignee = get("assignee")
+    if assignee and assignee not in ("me", "none") and not assignee.isdigit():
+        fields["assignee"] = [N_("Choose only from the options given.")]
+    sort = get("sort") or "deadline"
+    if sort not in SORTS:
+        fields["sort"] = [N_("Choose only from the options given.")]
+    page, per_page = get("page") or "1", get("per_page") or "20"
+    if not page.isdigit() or int(page) < 1:
+        fields["page"] = [N_("Write a whole number.")]
+    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+        fields["per_page"] = [N_("Write a whole number between 1 and 100.")]
+    q = (get("q") or "")[:200]
+    if fields:
+        raise ValidationFailed(N_("Some answers need attention."), fields)
+    return QueueFilters(
+        states=states, sector=values["sector"], rights_dimension=values["rights_dimension"],
+        country=normalise_country(country) if country else None, filer_type=values["filer_type"],
+        assignee=assignee, overdue=(get("overdue") or "").lower() in ("1", "true", "yes", "on"),
+        q=q, sort=sort, page=int(page), per_page=int(per_page),
+        open_only=not states and (get("include_closed") or "") not in ("1", "true", "on"),
+    )
+
+
+def _text_match(q: str):
+    """Full-text search of title and narrative: PostgreSQL's index, or SQLite's FTS5."""
+    if db.engine.dialect.name == "postgresql":
+        return literal_column("complaints.search_vector").op("@@")(
+            func.websearch_to_tsquery("simple", q))
+    terms = " ".join('"' + term.replace('"', '""') + '"' for term in q.split())
+    return Complaint.id.in_(
+        select(literal_column("rowid")).select_from(text("complaints_fts"))
+        .where(text("complaints_fts MATCH :terms").bindparams(terms=terms))
+    )
+
+
+def _json_list_has(column, value: str):
+    if db.engine.dialect.name == "postgresql":
+        return column.op("@>")(func.jsonb_build_array(value))
+    return cast(column, String).like(f'%"{value}"%')
+
+
+def _filtered(user: User, f: QueueFilters, today: date):
+    query = (select(Case).join(Case.complaint)
+             .where(Case.organisation_id == user.organisation_id))
+    if f.states:
+        query = query.where(Case.state.in_(f.states))
+    elif f.open_only:
+        query = query.where(Case.state.in_(domain.OPEN))
+    if f.sector:
+        query = query.where(Complaint.sector == f.sector)
+    if f.rights_dimension:
+        query = query.where(_json_list_has(Complaint.rights_dimensions, f.rights_dimension))
+    if f.country:
+        query = query.where(Complaint.complainant_country == f.country)
+    if f.filer_type:
+        query = query.where(Complaint.filer_type == f.filer_type)
+    if f.assignee == "me":
+        query = query.where(Case.assignee_id == user.id)
+    elif f.assignee == "none":
+        query = query.where(Case.assignee_id.is_(None))
+    elif f.assignee:
+        query = query.where(Case.assignee_id == int(f.assignee))
+    if f.overdue:
+        query = query.where(Case.next_due_on < today)
+    if f.q:
+        query = query.where(_text_match(f.q))
+    return query
+
+
+def _ordered(query, sort: str):
+    due_last = sql_case((Case.next_due_on.is_(None), 1), else_=0)
+    orders = {
+        "deadline": (due_last, Case.next_due_on, Case.priority, Case.id),
+        "age": (Case.opened_at, Case.id),
+        "newest": (Case.opened_at.desc(), Case.id.desc()),
+        "priority": (Case.priority, due_last, Case.next_due_on, Case.id),
+    }
+    return query.order_by(*orders[sort])
+
+
+@dataclass
+class Page:
+    items: list
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def queue(user: User, f: QueueFilters) -> Page:
+    today = utcnow().date()
+    base = _filtered(user, f, today)
+    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    items = db.session.scalars(
+        _ordered(base, f.sort).options(contains_eager(Case.complaint))
+        .limit(f.per_page).offset((f.page - 1) * f.per_page)
+    ).unique().all()
+    return Page(items=items, total=total or 0, page=f.page, per_page=f.per_page)
+
+
+# --- export ---------------------------------------------------------------------------------
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value) -> str:
+    """A cell a spreadsheet will not run as a formula (OWASP: prefix a quote)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+EXPORT_COLUMNS = ("reference", "state", "opened", "next_due", "assignee", "priority",
+                  "filer_type", "sector", "rights_dimensions", "complainant_country",
+                  "ai_system", "deployer", "title")
+
+
+def export_rows(user: User, f: QueueFilters):
+    """Every case the filters match (no paging), as CSV text in chunks."""
+    today = utcnow().date()
+    query = _ordered(_filtered(user, f, today), f.sort).options(contains_eager(Case.complaint))
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(EXPORT_COLUMNS)
+    count = 0
+    for case in db.session.scalars(query.execution_options(yield_per=500)).unique():
+        complaint = case.complaint
+        writer.writerow([spreadsheet_safe(v) for v in (
+            complaint.reference, case.state, case.opened_at.date().isoformat(),
+            case.next_due_on.isoformat() if case.next_due_on else "",
+            case.assignee.email if case.assignee else "", case.priority, complaint.filer_type,
+            complaint.sector, " ".join(complaint.rights_dimensions or []),
+            complaint.complainant_country, complaint.ai_system_as_named,
+            complaint.deployer_as_named or "", complaint.title)])
+        count += 1
+        if count % 500 == 0:
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue()
+
+
+# --- supervisors ------------------------------------------------------------------------------
+
+
+def workload(user: User) -> list[dict]:
+    """Per caseworker (and unassigned): open cases, overdue cases, oldest open case's age."""
+    today = utcnow().date()
+    overdue = func.sum(sql_case((Case.next_due_on < today, 1), else_=0))
+    rows = db.session.execute(
+        select(Case.assignee_id, func.count(Case.id), overdue, func.min(Case.opened_at))
+        .where(Case.organisation_id == user.organisation_id, Case.state.in_(domain.OPEN))
+        .group_by(Case.assignee_id)
+    ).all()
+    people = {u.id: u for u in db.session.scalars(
+        select(User).where(User.organisation_id == user.organisation_id)).all()}
+    now = utcnow()
+    result = [{
+        "assignee": people.get(assignee_id), "open": open_count, "overdue": int(late or 0),
+        "oldest_days": (now - oldest).days if oldest else 0,
+    } for assignee_id, open_count, late, oldest in rows]
+    return sorted(result, key=lambda r: (-r["overdue"], -r["open"]))
+
+
+def pending_approvals(user: User) -> list[Case]:
+    return db.session.scalars(
+        select(Case).where(Case.organisation_id == user.organisation_id,
+                           Case.pending_state.is_not(None)).order_by(Case.updated_at)
+    ).all()
+
+
+def state_counts(user: User) -> dict[str, int]:
+    rows = db.session.execute(
+        select(Case.state, func.count()).where(Case.organisation_id == user.organisation_id)
+        .group_by(Case.state)).all()
+    return dict(rows)
+
+

@@ -1,0 +1,22 @@
+"""Casework's answers to what intake announces (see `intake.signals`)."""
+
+from remedy.cases import domain
+from remedy.intake import signals
+
+
+def connect() -> None:
+    signals.complaint_filed.connect(_open_case, weak=False)
+    signals.complaint_withdrawn.connect(_withdraw_case, weak=False)
+
+
+def _open_case(complaint) -> None:
+    from remedy.cases.services import open_case
+
+    open_case(complaint)
+
+
+def _withdraw_case(complaint, reason=None) -> None:
+    from remedy.cases.services import apply_transition
+
+    apply_transition(complaint.case, domain.WITHDRAWN, actor=domain.COMPLAINANT, reason=reason,
+                     commit_now=False)

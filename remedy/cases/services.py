@@ -1,0 +1,270 @@
+"""Casework use-cases. `apply_transition` is the only code that assigns a case's state; it
+writes the decision, the audit entry and the complainant's timeline in one transaction.
+
+Every function takes the acting user and loads objects through `case_for`, which refuses
+another organisation's case as if it did not exist.
+"""
+
+from datetime import date
+
+from sqlalchemy import select
+
+from remedy.accounts import domain as accounts_domain
+from remedy.accounts.models import User
+from remedy.accounts.services import actor_of
+from remedy.cases import clocks, domain
+from remedy.cases.models import Case, CaseDecision, CaseNote, Remedy
+from remedy.core import audit
+from remedy.core.db import utcnow
+from remedy.core.errors import NotFound, ValidationFailed
+from remedy.core.messages import N_, msg
+from remedy.core.text import clean_text
+from remedy.core.vocabulary import REMEDIES
+from remedy.extensions import db
+from remedy.intake.models import Complaint, ComplaintEvent
+from remedy.intake.services import email_locale
+from remedy.jobs import commit
+from remedy.notifications.services import queue_email
+
+REMEDY_STATUSES = ("sought", "proposed", "agreed", "refused", "implemented", "not_implemented")
+PRIORITIES = (1, 2, 3)
+
+
+def case_for(user: User, case_id: int, *, lock: bool = False) -> Case:
+    """The case if it belongs to the user's organisation; NotFound otherwise (never a 403,
+    which would confirm that another organisation's case exists)."""
+    query = select(Case).where(Case.id == case_id)
+    if lock:
+        query = query.with_for_update()
+    case = db.session.scalar(query)
+    if case is None or user.organisation_id is None or case.organisation_id != user.organisation_id:
+        raise NotFound(N_("There is no such case."))
+    return case
+
+
+def open_case(complaint: Complaint) -> Case:
+    """A new complaint becomes a case of its handling organisation (in the caller's
+    transaction), with its first clock running."""
+    case = Case(organisation=complaint.organisation, complaint=complaint, state=domain.RECEIVED,
+                opened_at=complaint.received_at)
+    db.session.add(case)
+    clocks.advance(case, domain.RECEIVED, complaint.received_at.date())
+    db.session.flush()
+    return case
+
+
+def _text(value, name, limit=20_000, required=False) -> str | None:
+    text = clean_text(value) if isinstance(value, str) else ""
+    if required and not text:
+        raise ValidationFailed(N_("Some answers need attention."), {name: [N_("This is required.")]})
+    if len(text) > limit:
+        raise ValidationFailed(N_("Some answers need attention."), {name: [msg(
+            N_("Please shorten this to %(max)d characters (it has %(count)d)."),
+            max=limit, count=len(text))]})
+    return text or None
+
+
+def _complainant_hears(case: Case, kind: str, body: str | None = None, data: dict | None = None,
+                       email: str | None = None) -> None:
+    """A public line on the complainant's timeline, and an email if they agreed to contact."""
+    complaint = case.complaint
+    if complaint is None:
+        return
+    complaint.events.append(ComplaintEvent(kind=kind, author="staff", body=body, data=data or {}))
+    if email and complaint.contact_email and complaint.consent_contact:
+        queue_email(email, to=complaint.contact_email, locale=email_locale(complaint),
+                    reference=complaint.reference, organisation_name=case.organisation.name)
+
+
+def apply_transition(case: Case, target: str, *, user: User | None = None,
+                     actor: str = domain.STAFF, reason: str | None = None,
+                     other_bodies: str | None = None, today: date | None = None,
+                     commit_now: bool = True) -> Case:
+    """Move a case, if the workflow allows this actor and role to; see `domain.next_transition`.
+
+    A closing step by a caseworker waits for a supervisor when the organisation requires
+    approval. The complainant sees the step (and its reason) on their timeline.
+    """
+    reason = _text(reason, "reason", 5_000)
+    role = user.role if user else None
+    transition = domain.next_transition(case.state, target, actor=actor, role=role, reason=reason)
+    if domain.needs_approval(transition, role, case.organisation.closure_needs_approval):
+        case.pending_state, case.pending_reason, case.pending_by = target, reason, user
+        if target == domain.INADMISSIBLE:
+            case.other_bodies = _text(other_bodies, "other_bodies", 5_000)
+        audit.record("case.closure_requested", actor=actor_of(user), subject_type="case",
+                     subject_id=case.id, organisation_id=case.organisation_id,
+                     old={"state": case.state}, new={"state": target}, reason=reason)
+        if commit_now:
+            commit()
+        return case
+    _move(case, transition, actor=actor_of(user) if actor == domain.STAFF else actor,
+          reason=reason, other_bodies=other_bodies, today=today or utcnow().date())
+    if commit_now:
+        commit()
+    return case
+
+
+def _move(case: Case, transition: domain.Transition, *, actor: str, reason: str | None,
+          other_bodies: str | None = None, today: date, approved_by: User | None = None) -> None:
+    old = case.state
+    case.state = transition.target
+    case.pending_state = case.pending_reason = case.pending_by_id = None
+    if transition.closes:
+        case.closed_at = utcnow()
+    elif old in domain.FINAL:
+        case.closed_at = None
+    if transition.target == domain.INADMISSIBLE:
+        case.other_bodies = _text(other_bodies, "other_bodies", 5_000) or case.other_bodies
+    clocks.advance(case, transition.target, today)
+    case.decisions.append(CaseDecision(from_state=old, to_state=transition.target, actor=actor,
+                                       reason=reason, approved_by_id=approved_by.id if approved_by else None))
+    audit.record("case.transition", actor=actor, subject_type="case", subject_id=case.id,
+                 organisation_id=case.organisation_id, old={"state": old},
+                 new={"state": transition.target}, reason=reason)
+    if transition.actor == domain.STAFF:
+        data = {"to": transition.target}
+        if transition.target == domain.INADMISSIBLE and case.other_bodies:
+            data["other_bodies"] = case.other_bodies
+        _complainant_hears(case, "state_changed", body=reason, data=data,
+                           email="case_update" if transition.target != domain.TRIAGE else None)
+
+
+def decide_pending(case: Case, supervisor: User, *, approve: bool, reason: str | None = None) -> Case:
+    """A supervisor approves or turns down a closing step a caseworker asked for."""
+    if not accounts_domain.at_least(supervisor.role, accounts_domain.SUPERVISOR):
+        raise NotFound(N_("There is no such case."))
+    if case.pending_state is None:
+        raise ValidationFailed(N_("Nothing is waiting for approval on this case."))
+    transition = domain.next_transition(case.state, case.pending_state, role=supervisor.role,
+                                        reason=case.pending_reason)
+    if approve:
+        _move(case, transition, actor=f"user:{case.pending_by_id}", reason=case.pending_reason,
+              other_bodies=case.other_bodies, today=utcnow().date(), approved_by=supervisor)
+        audit.record("case.closure_approved", actor=actor_of(supervisor), subject_type="case",
+                     subject_id=case.id, organisation_id=case.organisation_id)
+    else:
+        audit.record("case.closure_refused", actor=actor_of(supervisor), subject_type="case",
+                     subject_id=case.id, organisation_id=case.organisation_id,
+                     reason=_text(reason, "reason", 5_000))
+        case.pending_state = case.pending_reason = case.pending_by_id = None
+    commit()
+    return case
+
+
+def assign_cases(user: User, case_ids: list[int], assignee_id: int | None) -> int:
+    """Assign one or many of the organisation's cases to one of its staff (or to nobody)."""
+    assignee = None
+    if assignee_id is not None:
+        assignee = db.session.get(User, assignee_id)
+        if assignee is None or assignee.organisation_id != user.organisation_id or not assignee.active:
+            raise ValidationFailed(N_("Some answers need attention."),
+                                   {"assignee": [N_("Choose someone of your organisation.")]})
+    changed = 0
+    for case_id in dict.fromkeys(case_ids):
+        case = case_for(user, case_id)
+        if case.assignee_id != assignee_id:
+            audit.record("case.assigned", actor=actor_of(user), subject_type="case",
+                         subject_id=case.id, organisation_id=case.organisation_id,
+                         old={"assignee": case.assignee_id}, new={"assignee": assignee_id})
+            case.assignee = assignee
+            changed += 1
+    commit()
+    return changed
+
+
+def set_priority(user: User, case: Case, priority: int) -> None:
+    if priority not in PRIORITIES:
+        raise ValidationFailed(N_("Some answers need attention."),
+                               {"priority": [N_("Choose only from the options given.")]})
+    if case.priority != priority:
+        audit.record("case.priority", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                     organisation_id=case.organisation_id, old={"priority": case.priority},
+                     new={"priority": priority})
+        case.priority = priority
+    commit()
+
+
+def add_note(user: User, case: Case, body: str) -> CaseNote:
+    note = CaseNote(author=user, body=_text(body, "body", required=True))
+    case.notes.append(note)
+    db.session.flush()
+    audit.record("case.note_added", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                 organisation_id=case.organisation_id, new={"note": note.id})
+    commit()
+    return note
+
+
+def message_complainant(user: User, case: Case, body: str) -> None:
+    """A message the complainant reads on the tracking page (and is told of by email)."""
+    text = _text(body, "body", required=True)
+    if case.complaint is None:
+        raise ValidationFailed(N_("This case has no complainant to write to."))
+    _complainant_hears(case, "message", body=text, email="case_message")
+    audit.record("case.message_sent", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                 organisation_id=case.organisation_id)
+    commit()
+
+
+def _parse_remedy(remedy_type, status, due_on, follow_up) -> dict:
+    fields = {}
+    if remedy_type not in REMEDIES:
+        fields["remedy_type"] = [N_("Choose only from the options given.")]
+    if status not in REMEDY_STATUSES:
+        fields["status"] = [N_("Choose only from the options given.")]
+    due = None
+    if due_on:
+        try:
+            due = due_on if isinstance(due_on, date) else date.fromisoformat(str(due_on))
+        except ValueError:
+            fields["due_on"] = [N_("Write the date as year-month-day, like 2025-03-31.")]
+    if fields:
+        raise ValidationFailed(N_("Some answers need attention."), fields)
+    return {"remedy_type": remedy_type, "status": status, "due_on": due,
+            "follow_up": _text(follow_up, "follow_up", 5_000)}
+
+
+def add_remedy(user: User, case: Case, *, remedy_type, status="sought", due_on=None,
+               follow_up=None) -> Remedy:
+    remedy = Remedy(**_parse_remedy(remedy_type, status, due_on, follow_up))
+    case.remedies.append(remedy)
+    db.session.flush()
+    audit.record("remedy.added", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                 organisation_id=case.organisation_id,
+                 new={"remedy": remedy.id, "type": remedy.remedy_type, "status": remedy.status})
+    if status in ("proposed", "agreed", "implemented"):
+        _complainant_hears(case, "remedy_update", data={"type": remedy.remedy_type, "status": status})
+    commit()
+    return remedy
+
+
+def update_remedy(user: User, case: Case, remedy_id: int, *, status, due_on=None,
+                  follow_up=None) -> Remedy:
+    remedy = next((r for r in case.remedies if r.id == remedy_id), None)
+    if remedy is None:
+        raise NotFound(N_("There is no such remedy."))
+    values = _parse_remedy(remedy.remedy_type, status, due_on, follow_up)
+    old = {"status": remedy.status}
+    remedy.status, remedy.due_on, remedy.follow_up = values["status"], values["due_on"], values["follow_up"]
+    audit.record("remedy.updated", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                 organisation_id=case.organisation_id, old=old,
+                 new={"remedy": remedy.id, "status": remedy.status})
+    if old["status"] != remedy.status:
+        _complainant_hears(case, "remedy_update", data={"type": remedy.remedy_type,
+                                                        "status": remedy.status})
+    commit()
+    return remedy
+
+
+def record_contact_view(user: User, case: Case) -> None:
+    """Seeing a complainant's contact details is itself audited."""
+    audit.record("case.contact_viewed", actor=actor_of(user), subject_type="case",
+                 subject_id=case.id, organisation_id=case.organisation_id)
+    commit()
+
+
+def staff_of(organisation_id: int) -> list[User]:
+    return db.session.scalars(
+        select(User).where(User.organisation_id == organisation_id, User.active.is_(True))
+        .order_by(User.name, User.email)
+    ).all()
