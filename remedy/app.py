@@ -92,7 +92,12 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
+    from remedy.accounts import bp as accounts_bp
+    from remedy.accounts import views as _accounts_views  # noqa: F401
     from remedy.api import bp as api_bp
+    from remedy.cases import api as _cases_api  # noqa: F401  (routes on api_bp)
+    from remedy.cases import bp as cases_bp
+    from remedy.cases import views as _cases_views  # noqa: F401
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
@@ -100,6 +105,8 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(intake_bp)
+    app.register_blueprint(accounts_bp)
+    app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -2,11 +2,13 @@
 
 from flask.cli import AppGroup, with_appcontext
 
-from remedy.accounts.commands import create_org
+from remedy.accounts.commands import create_org, create_token_command, create_user_command
+from remedy.core.commands import audit_verify
 from remedy.demo import seed_demo
 from remedy.jobs.schedule import scheduler_command, worker_command
 
 remedy_cli = AppGroup("remedy", help="Remedy's administration commands.")
-for command in (create_org, seed_demo, worker_command, scheduler_command):
+for command in (create_org, create_user_command, create_token_command, seed_demo, worker_command,
+                scheduler_command, audit_verify):
     command.callback = with_appcontext(command.callback)
     remedy_cli.add_command(command)

@@ -50,3 +50,16 @@ def form_data(**changes) -> dict:
     }
     data.update(changes)
     return {k: v for k, v in data.items() if v is not None}
+
+
+PASSWORD = "correct horse battery staple"
+
+
+def make_user(email="caseworker@example.org", role="caseworker", org_slug="test-nhri",
+              password=PASSWORD):
+    """A staff account with a password, as the command line makes one (call it inside an
+    app context). A sysadmin belongs to no organisation whatever `org_slug` says."""
+    from remedy.accounts.services import create_user, organisation_by_slug
+
+    organisation = organisation_by_slug(org_slug) if org_slug and role != "sysadmin" else None
+    return create_user(email=email, role=role, organisation=organisation, password=password)

@@ -1,9 +1,15 @@
-"""Command-line administration of organisations."""
+"""Command-line administration of organisations, staff accounts and API tokens."""
 
 import click
 
-from remedy.accounts.domain import parse_organisation
-from remedy.accounts.services import create_organisation
+from remedy.accounts.domain import ROLES, parse_organisation
+from remedy.accounts.services import (
+    create_api_token,
+    create_organisation,
+    create_user,
+    organisation_by_slug,
+    user_by_email,
+)
 from remedy.core.errors import DomainError
 from remedy.core.vocabulary import ORG_TYPES
 
@@ -35,3 +41,42 @@ def create_org(name, slug, country, org_type, sectors, rights):
         fail(error)
     click.echo(f"created organisation {organisation.name} ({organisation.country})")
     click.echo(organisation.slug)
+
+
+@click.command("create-user")
+@click.option("--org", "org_slug", metavar="SLUG",
+              help="The organisation's slug (leave out for a sysadmin).")
+@click.option("--email", required=True, help="The person's email address; they sign in with it.")
+@click.option("--role", required=True, type=click.Choice(ROLES))
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 12 characters. Absent = asked for, without echo.")
+def create_user_command(org_slug, email, role, password):
+    """Create a staff account with a password (on the web, staff are invited by email)."""
+    try:
+        organisation = organisation_by_slug(org_slug) if org_slug else None
+        user = create_user(email=email, role=role, organisation=organisation, password=password,
+                           actor="cli")
+    except DomainError as error:
+        fail(error)
+    where = f"in {organisation.slug}" if organisation else "for this installation"
+    click.echo(f"created {role} account {where}")
+    click.echo(user.email)
+
+
+@click.command("create-token")
+@click.option("--user", "email", required=True, metavar="EMAIL", help="Whose token it is.")
+@click.option("--name", required=True, help="What it is for, e.g. 'case export script'.")
+def create_token_command(email, name):
+    """Create an API token for a staff account. It is printed once and stored as a hash."""
+    try:
+        user = user_by_email(email)
+        if not user.is_active:
+            raise click.ClickException(
+                "This account is deactivated or has not chosen a password yet, so a token "
+                "would not work.")
+        token = create_api_token(user, name)
+    except DomainError as error:
+        fail(error)
+    click.echo(f"created API token {name.strip()!r} for {user.email} ({user.role}); "
+               "it is shown only once:")
+    click.echo(token)

@@ -127,6 +127,27 @@ def invite_user(*, inviter: User, email: str, role: str, name: str = "") -> User
     return user
 
 
+def deactivate_user(admin: User, user_id: int) -> User:
+    """An organisation admin turns off an account of their own organisation; it is signed
+    out everywhere at once. NotFound for anyone outside the organisation (as if absent),
+    Conflict for the admin's own account (an organisation must keep an administrator)."""
+    if not domain.at_least(admin.role, domain.ORG_ADMIN):
+        raise NotAuthorised(N_("Only an organisation administrator can deactivate staff."))
+    user = db.session.get(User, user_id)
+    if user is None or user.organisation_id != admin.organisation_id:
+        raise NotFound(N_("There is no such account."))
+    if user.id == admin.id:
+        raise Conflict(N_("You cannot deactivate your own account."))
+    if user.active:
+        user.active = False
+        user.session_version += 1
+        audit.record("user.deactivated", actor=actor_of(admin), subject_type="user",
+                     subject_id=user.id, organisation_id=user.organisation_id,
+                     old={"active": True}, new={"active": False})
+    commit()
+    return user
+
+
 def invited_user(token: str) -> User:
     return _user_from_link(token, "invite", current_app.config["INVITE_VALID_HOURS"])
 

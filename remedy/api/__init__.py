@@ -13,9 +13,9 @@ from remedy.core.messages import N_
 bp = Blueprint("api", __name__)
 
 
-def error_response(status: int, code: str, message, fields: dict | None = None):
+def error_response(status: int, code: str, message, fields: dict | None = None, **extra):
     body = {"error": {"code": code, "message": translate(message),
-                      "fields": translate_fields(fields or {})}}
+                      "fields": translate_fields(fields or {}), **extra}}
     return jsonify(body), status
 
 

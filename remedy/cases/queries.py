@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import String, cast, func, literal_column, select, text
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import contains_eager
+from sqlalchemy.orm import contains_eager, joinedload
 
 from remedy.accounts.models import User
 from remedy.cases import domain
@@ -24,6 +24,14 @@ from remedy.extensions import db
 from remedy.intake.models import Complaint
 
 SORTS = ("deadline", "age", "priority", "newest")
+
+
+@dataclass(frozen=True)
+class Reader:
+    """Who reads the queue, as plain values (a User works too)."""
+
+    id: int
+    organisation_id: int
 MAX_PER_PAGE = 100
 
 
@@ -199,12 +207,13 @@ EXPORT_COLUMNS = ("reference", "state", "opened", "next_due", "assignee", "prior
 def export_rows(user: User, f: QueueFilters):
     """Every case the filters match (no paging), as CSV text in chunks."""
     today = utcnow().date()
-    query = _ordered(_filtered(user, f, today), f.sort).options(contains_eager(Case.complaint))
+    query = _ordered(_filtered(user, f, today), f.sort).options(
+        contains_eager(Case.complaint), joinedload(Case.assignee))
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(EXPORT_COLUMNS)
     count = 0
-    for case in db.session.scalars(query.execution_options(yield_per=500)).unique():
+    for case in db.session.scalars(query.execution_options(yield_per=500)):
         complaint = case.complaint
         writer.writerow([spreadsheet_safe(v) for v in (
             complaint.reference, case.state, case.opened_at.date().isoformat(),

@@ -19,15 +19,11 @@ from remedy.core.db import utcnow
 from remedy.core.errors import NotFound, ValidationFailed
 from remedy.core.messages import N_, msg
 from remedy.core.text import clean_text
-from remedy.core.vocabulary import REMEDIES
+from remedy.core.vocabulary import PRIORITIES, REMEDIES, REMEDY_STATUSES
 from remedy.extensions import db
-from remedy.intake.models import Complaint, ComplaintEvent
-from remedy.intake.services import email_locale
+from remedy.intake.models import Complaint
+from remedy.intake.services import add_staff_message, tell_complainant
 from remedy.jobs import commit
-from remedy.notifications.services import queue_email
-
-REMEDY_STATUSES = ("sought", "proposed", "agreed", "refused", "implemented", "not_implemented")
-PRIORITIES = (1, 2, 3)
 
 
 def case_for(user: User, case_id: int, *, lock: bool = False) -> Case:
@@ -66,14 +62,8 @@ def _text(value, name, limit=20_000, required=False) -> str | None:
 
 def _complainant_hears(case: Case, kind: str, body: str | None = None, data: dict | None = None,
                        email: str | None = None) -> None:
-    """A public line on the complainant's timeline, and an email if they agreed to contact."""
-    complaint = case.complaint
-    if complaint is None:
-        return
-    complaint.events.append(ComplaintEvent(kind=kind, author="staff", body=body, data=data or {}))
-    if email and complaint.contact_email and complaint.consent_contact:
-        queue_email(email, to=complaint.contact_email, locale=email_locale(complaint),
-                    reference=complaint.reference, organisation_name=case.organisation.name)
+    if case.complaint is not None:
+        tell_complainant(case.complaint, kind, body=body, data=data, email=email)
 
 
 def apply_transition(case: Case, target: str, *, user: User | None = None,
@@ -197,13 +187,9 @@ def add_note(user: User, case: Case, body: str) -> CaseNote:
 
 def message_complainant(user: User, case: Case, body: str) -> None:
     """A message the complainant reads on the tracking page (and is told of by email)."""
-    text = _text(body, "body", required=True)
     if case.complaint is None:
         raise ValidationFailed(N_("This case has no complainant to write to."))
-    _complainant_hears(case, "message", body=text, email="case_message")
-    audit.record("case.message_sent", actor=actor_of(user), subject_type="case", subject_id=case.id,
-                 organisation_id=case.organisation_id)
-    commit()
+    add_staff_message(case.complaint, user, body)
 
 
 def _parse_remedy(remedy_type, status, due_on, follow_up) -> dict:
@@ -260,6 +246,21 @@ def record_contact_view(user: User, case: Case) -> None:
     """Seeing a complainant's contact details is itself audited."""
     audit.record("case.contact_viewed", actor=actor_of(user), subject_type="case",
                  subject_id=case.id, organisation_id=case.organisation_id)
+    commit()
+
+
+def record_evidence_download(user: User, case: Case, evidence_id: int) -> None:
+    audit.record("evidence.downloaded", actor=actor_of(user), subject_type="case",
+                 subject_id=case.id, organisation_id=case.organisation_id,
+                 new={"evidence": evidence_id})
+    commit()
+
+
+def record_export(user: User, filters: dict) -> None:
+    """An export of the queue is audited with the filters that chose its rows."""
+    audit.record("cases.exported", actor=actor_of(user), subject_type="organisation",
+                 subject_id=user.organisation_id, organisation_id=user.organisation_id,
+                 new=filters)
     commit()
 
 

@@ -106,3 +106,23 @@ TIMELINE_EVENTS = {
     "consent_changed": N_("You changed what you agree to"),
     "withdrawn": N_("You withdrew your complaint"),
 }
+
+# Where a remedy stands.
+REMEDY_STATUSES = {
+    "sought": N_("Sought"),
+    "proposed": N_("Proposed"),
+    "agreed": N_("Agreed"),
+    "refused": N_("Refused"),
+    "implemented": N_("Implemented"),
+    "not_implemented": N_("Not implemented"),
+}
+
+# How urgent a case is (1 first).
+PRIORITIES = {1: N_("Urgent"), 2: N_("Normal"), 3: N_("Low")}
+
+# Lines of the complainant's timeline written by casework.
+TIMELINE_EVENTS.update({
+    "state_changed": N_("Your complaint moved on"),
+    "remedy_update": N_("News about a remedy"),
+    "staff_message": N_("The caseworker wrote to you"),
+})

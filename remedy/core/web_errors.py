@@ -62,7 +62,8 @@ def handle_domain(error: DomainError):
     from remedy.api import error_response, is_api_request
 
     if is_api_request():
-        return error_response(error.status, error.code, error.message, error.fields)
+        extra = {"allowed": error.allowed} if hasattr(error, "allowed") else {}
+        return error_response(error.status, error.code, error.message, error.fields, **extra)
     return _page(error.status, error.message)
 
 

@@ -33,6 +33,20 @@ def _complainant(reference: str):
     return services.authenticate_complainant(reference, request.headers.get("X-Remedy-Secret"))
 
 
+def _staff_user():
+    """The staff user of a bearer token on this request, or None if there is no token."""
+    from remedy.accounts.services import user_for_token
+    from remedy.core.errors import NotAuthorised
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    user = user_for_token(token.strip())
+    if user is None:
+        raise NotAuthorised(N_("Send a valid API token: Authorization: Bearer <token>."))
+    return user
+
+
 @bp.post("/complaints")
 @limits.filing
 def file_complaint():
@@ -61,7 +75,13 @@ def file_complaint():
 @bp.get("/complaints/<reference>")
 @limits.tracking
 def read_complaint(reference):
-    response = jsonify(complaint_json(_complainant(reference)))
+    staff = _staff_user()
+    if staff is not None:
+        complaint = services.complaint_for_staff(staff, reference)
+        services.record_staff_read(complaint, staff)
+    else:
+        complaint = _complainant(reference)
+    response = jsonify(complaint_json(complaint))
     response.headers["Cache-Control"] = "no-store"
     return response
 
@@ -70,6 +90,11 @@ def read_complaint(reference):
 @limits.tracking
 @limits.complainant_writes
 def post_message(reference):
+    staff = _staff_user()
+    if staff is not None:
+        complaint = services.complaint_for_staff(staff, reference)
+        event = services.add_staff_message(complaint, staff, json_body().get("body"))
+        return jsonify(event_json(event)), 201
     complaint = _complainant(reference)
     data = json_body()
     kind = data.get("kind", "message")

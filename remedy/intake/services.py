@@ -326,3 +326,47 @@ def withdraw_complaint(complaint: Complaint, reason: str | None = None) -> Compl
                     organisation_name=complaint.organisation.name)
     commit()
     return complaint
+
+
+# --- staff, writing to the complainant --------------------------------------------------------
+
+
+def tell_complainant(complaint: Complaint, kind: str, *, body: str | None = None,
+                     data: dict | None = None, email: str | None = None) -> None:
+    """A public line on the complainant's timeline from the organisation (in the caller's
+    transaction), and an email about it if they agreed to be contacted. The email says
+    that there is news, never what it is."""
+    complaint.events.append(ComplaintEvent(kind=kind, author="staff", body=body, data=data or {}))
+    if email and complaint.contact_email and complaint.consent_contact:
+        queue_email(email, to=complaint.contact_email, locale=email_locale(complaint),
+                    reference=complaint.reference, organisation_name=complaint.organisation.name)
+
+
+def add_staff_message(complaint: Complaint, user, body) -> ComplaintEvent:
+    """A caseworker writes to the complainant (web page or API)."""
+    text = domain.parse_message(body)
+    tell_complainant(complaint, "message", body=text, email="case_message")
+    audit.record("complaint.staff_message", actor=f"user:{user.id}", subject_type="complaint",
+                 subject_id=complaint.id, organisation_id=complaint.organisation_id)
+    commit()
+    return complaint.events[-1]
+
+
+def complaint_for_staff(user, reference: str | None) -> Complaint:
+    """A complaint handled by the user's organisation; NotFound for any other."""
+    from remedy.core.errors import NotFound
+
+    canonical = domain.canonical_reference(reference)
+    complaint = (db.session.scalar(select(Complaint).where(Complaint.reference == canonical))
+                 if canonical else None)
+    if complaint is None or user.organisation_id is None \
+            or complaint.organisation_id != user.organisation_id:
+        raise NotFound(N_("There is no such complaint."))
+    return complaint
+
+
+def record_staff_read(complaint: Complaint, user) -> None:
+    """Staff read the whole complaint, contact details included: that is audited."""
+    audit.record("complaint.contact_viewed", actor=f"user:{user.id}", subject_type="complaint",
+                 subject_id=complaint.id, organisation_id=complaint.organisation_id)
+    commit()

@@ -14,7 +14,13 @@ from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotAuthorised, ValidationFailed
 from remedy.core.i18n import current_locale, language_choices, translate, translate_fields
 from remedy.core.security import form_checks_csrf
-from remedy.core.vocabulary import CONSENTS, STATES, TIMELINE_EVENTS
+from remedy.core.vocabulary import (
+    CONSENTS,
+    REMEDIES,
+    REMEDY_STATUSES,
+    STATES,
+    TIMELINE_EVENTS,
+)
 from remedy.intake import bp, domain, limits, services
 from remedy.intake.forms import (
     ComplaintForm,
@@ -174,6 +180,8 @@ def _render_tracked(complaint, status=200, **forms):
         consents=CONSENTS,
         vocabulary_states=STATES,
         timeline_events=TIMELINE_EVENTS,
+        remedies=REMEDIES,
+        remedy_statuses=REMEDY_STATUSES,
         notice=forms.get("notice"),
     ), status))
     response.headers["Cache-Control"] = "no-store"

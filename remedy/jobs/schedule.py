@@ -8,15 +8,17 @@ from flask import current_app
 from rq import Worker
 from rq.cron import CronScheduler
 
+from remedy.cases.jobs import send_deadline_digests
 from remedy.extensions import db
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
 
 log = logging.getLogger(__name__)
 
-# (function, queue, every N seconds)
+# (function, queue, every N seconds or a cron expression in UTC)
 PERIODIC = [
     (sweep_outbox, "emails", 60),
+    (send_deadline_digests, "default", "0 6 * * 1-5"),
 ]
 
 
@@ -50,8 +52,11 @@ def scheduler_command(once: bool) -> None:
             if once:
                 click.echo(f"ran {len(PERIODIC)} periodic jobs")
                 return
-            time.sleep(min(every for _f, _q, every in PERIODIC))
+            time.sleep(60)
     scheduler = CronScheduler(connection=connection, name=f"remedy:{current_app.name}")
     for func, queue, every in PERIODIC:
-        scheduler.register(func, queue, interval=every)
+        if isinstance(every, int):
+            scheduler.register(func, queue, interval=every)
+        else:
+            scheduler.register(func, queue, cron=every)
     scheduler.start()

@@ -28,4 +28,6 @@ class OutboxEmail(db.Model):
     claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_error: Mapped[str | None] = mapped_column(String(200))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Set for emails that must go at most once (a day's digest): a second one is not queued.
+    dedupe_key: Mapped[str | None] = mapped_column(String(100), unique=True)
     sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -6,6 +6,7 @@ from datetime import timedelta
 from flask import render_template
 from flask_babel import force_locale
 from flask_mail import Message
+from sqlalchemy import select
 
 from remedy.core.db import utcnow
 from remedy.extensions import db
@@ -15,17 +16,23 @@ from remedy.notifications.models import OutboxEmail
 # Every email Remedy sends; each has templates/email/<name>/{subject.txt,body.txt,body.html}.
 EMAILS = frozenset({
     "complaint_received", "complaint_withdrawn", "staff_invite", "password_reset",
-    "case_update", "case_message",
+    "case_update", "case_message", "deadline_digest",
 })
 
 # A sweep picks up an email whose immediate delivery never started after this long.
 SWEEP_GRACE = timedelta(seconds=60)
 
 
-def queue_email(template: str, *, to: str, locale: str, **context) -> OutboxEmail:
+def queue_email(template: str, *, to: str, locale: str, dedupe_key: str | None = None,
+                **context) -> OutboxEmail | None:
+    """Queue an email; with a `dedupe_key` already used, queue nothing and return None."""
     if template not in EMAILS:
         raise ValueError(f"unknown email {template!r}")
+    if dedupe_key and db.session.scalar(
+            select(OutboxEmail.id).where(OutboxEmail.dedupe_key == dedupe_key)):
+        return None
     email = OutboxEmail(
+        dedupe_key=dedupe_key,
         template=template,
         recipient=to,
         locale=locale,

@@ -1,0 +1,54 @@
+"""Forms of the caseworkers' pages. Choices are filled per request (labels translated)."""
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+
+
+class TransitionForm(FlaskForm):
+    to = SelectField(_l("Next step"), validate_choice=False)
+    reason = TextAreaField(
+        _l("Reason"),
+        description=_l("The complainant sees this reason. Needed to ask for information, "
+                       "to close, to refer and to reopen."),
+        render_kw={"rows": 4, "maxlength": 5000},
+    )
+    other_bodies = TextAreaField(
+        _l("Where else the complainant can turn (if inadmissible)"),
+        description=_l("For example: the data protection authority, an ombudsman, a court."),
+        render_kw={"rows": 3, "maxlength": 5000},
+    )
+
+
+class ApprovalForm(FlaskForm):
+    decision = HiddenField()
+    reason = TextAreaField(_l("Why you turn it down (if you do)"), render_kw={"rows": 2})
+
+
+class NoteForm(FlaskForm):
+    body = TextAreaField(_l("Internal note"),
+                         description=_l("Only staff of your organisation see notes."),
+                         render_kw={"rows": 4})
+
+
+class MessageForm(FlaskForm):
+    body = TextAreaField(_l("Message to the complainant"),
+                         description=_l("The complainant reads it on their tracking page and is "
+                                        "told by email if they agreed to be contacted."),
+                         render_kw={"rows": 4})
+
+
+class RemedyForm(FlaskForm):
+    remedy_type = SelectField(_l("Remedy"), validate_choice=False)
+    status = SelectField(_l("Status"), validate_choice=False)
+    due_on = StringField(_l("Due date (optional)"), render_kw={"type": "date"})
+    follow_up = TextAreaField(_l("Follow-up"), render_kw={"rows": 2})
+
+
+class AssignForm(FlaskForm):
+    case_ids = SelectMultipleField(_l("Cases"), validate_choice=False, coerce=str)
+    assignee = SelectField(_l("Assign to"), validate_choice=False)
+
+
+class PriorityForm(FlaskForm):
+    priority = SelectField(_l("Priority"), validate_choice=False)

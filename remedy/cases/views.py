@@ -1,0 +1,260 @@
+"""The caseworkers' pages: the queue, a case, and the supervisors' overview. Thin: each
+view checks who asks, calls one service or query, and renders."""
+
+import io
+from datetime import date
+
+from flask import (
+    Response,
+    abort,
+    redirect,
+    render_template,
+    request,
+    send_file,
+    stream_with_context,
+    url_for,
+)
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from remedy.accounts.auth import staff_required
+from remedy.accounts.domain import ORG_ADMIN, SUPERVISOR, at_least
+from remedy.cases import bp, domain, queries, services
+from remedy.cases.forms import (
+    ApprovalForm,
+    AssignForm,
+    MessageForm,
+    NoteForm,
+    PriorityForm,
+    RemedyForm,
+    TransitionForm,
+)
+from remedy.core.errors import ValidationFailed
+from remedy.core.i18n import translate, translate_fields
+from remedy.core.vocabulary import (
+    FILER_TYPES,
+    PRIORITIES,
+    REMEDIES,
+    REMEDY_STATUSES,
+    RIGHTS_DIMENSIONS,
+    SECTORS,
+    STATES,
+)
+from remedy.intake.uploads import evidence_store
+
+
+def _assignees():
+    return [("", _("Nobody"))] + [(str(u.id), u.name or u.email)
+                                   for u in services.staff_of(current_user.organisation_id)]
+
+
+@bp.get("/cases")
+@staff_required()
+def queue():
+    try:
+        filters = queries.parse_filters(request.args)
+        errors = {}
+    except ValidationFailed as failure:
+        filters, errors = queries.QueueFilters(), translate_fields(failure.fields)
+    page = queries.queue(current_user, filters)
+    assign_form = AssignForm()
+    assign_form.assignee.choices = _assignees()
+    return render_template(
+        "cases/queue.html", page=page, filters=filters, errors=errors, assign_form=assign_form,
+        states=STATES, sectors=SECTORS, rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES,
+        assignees=_assignees(), today=date.today(),
+    )
+
+
+@bp.post("/cases/assign")
+@staff_required()
+def assign():
+    form = AssignForm()
+    form.assignee.choices = _assignees()
+    ids = [int(i) for i in request.form.getlist("case_ids") if i.isdigit()]
+    if form.validate() and ids:
+        assignee = int(form.assignee.data) if (form.assignee.data or "").isdigit() else None
+        services.assign_cases(current_user, ids, assignee)
+    return redirect(request.form.get("back") if _is_local(request.form.get("back"))
+                    else url_for("cases.queue"))
+
+
+def _is_local(target: str | None) -> bool:
+    return bool(target) and target.startswith("/") and not target.startswith("//")
+
+
+@bp.get("/cases/export.csv")
+@staff_required()
+def export():
+    filters = queries.parse_filters(request.args)
+    # The rows are written while the response streams: give the query plain values, not a
+    # database object that the audit commit has already expired.
+    reader = queries.Reader(id=current_user.id, organisation_id=current_user.organisation_id)
+    services.record_export(current_user, filters.as_args())
+    response = Response(stream_with_context(queries.export_rows(reader, filters)),
+                        mimetype="text/csv")
+    response.headers["Content-Disposition"] = "attachment; filename=cases.csv"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _case_page(case, status=200, *, show_contact=False, **forms):
+    transition_form = forms.get("transition_form") or TransitionForm()
+    targets = domain.allowed_targets(case.state, domain.STAFF, current_user.role)
+    transition_form.to.choices = [(t, translate(domain.ACTION_LABELS[t])) for t in targets]
+    remedy_form = forms.get("remedy_form") or RemedyForm()
+    remedy_form.remedy_type.choices = [(k, translate(v)) for k, v in REMEDIES.items()]
+    remedy_form.status.choices = [(k, translate(v)) for k, v in REMEDY_STATUSES.items()]
+    priority_form = PriorityForm(data={"priority": str(case.priority)})
+    priority_form.priority.choices = [(str(k), translate(v)) for k, v in PRIORITIES.items()]
+    assign_form = AssignForm(data={"assignee": str(case.assignee_id or "")})
+    assign_form.assignee.choices = _assignees()
+    return render_template(
+        "cases/case.html", case=case, complaint=case.complaint, show_contact=show_contact,
+        transition_form=transition_form, remedy_form=remedy_form,
+        note_form=forms.get("note_form") or NoteForm(),
+        message_form=forms.get("message_form") or MessageForm(),
+        approval_form=ApprovalForm(), priority_form=priority_form, assign_form=assign_form,
+        clock_labels={c.name: c.label for c in domain.CLOCKS}, states=STATES, sectors=SECTORS,
+        rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES, remedies=REMEDIES,
+        remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
+        today=date.today(),
+    ), status
+
+
+@bp.get("/cases/<int:case_id>")
+@staff_required()
+def case(case_id):
+    return _case_page(services.case_for(current_user, case_id))
+
+
+@bp.post("/cases/<int:case_id>/contact")
+@staff_required()
+def show_contact(case_id):
+    found = services.case_for(current_user, case_id)
+    services.record_contact_view(current_user, found)
+    return _case_page(found, show_contact=True)
+
+
+@bp.post("/cases/<int:case_id>/transition")
+@staff_required()
+def transition(case_id):
+    found = services.case_for(current_user, case_id)
+    form = TransitionForm()
+    if form.validate():
+        try:
+            services.apply_transition(found, form.to.data, user=current_user,
+                                      reason=form.reason.data, other_bodies=form.other_bodies.data)
+            return redirect(url_for("cases.case", case_id=case_id) + "#workflow")
+        except domain.TransitionNotAllowed as refusal:
+            form.to.errors = [translate(refusal.message)]
+        except ValidationFailed as failure:
+            for name, messages in translate_fields(failure.fields).items():
+                getattr(form, name, form.reason).errors = messages
+    return _case_page(found, 422, transition_form=form)
+
+
+@bp.post("/cases/<int:case_id>/approval")
+@staff_required(SUPERVISOR)
+def decide(case_id):
+    found = services.case_for(current_user, case_id)
+    form = ApprovalForm()
+    if form.validate():
+        services.decide_pending(found, current_user, approve=form.decision.data == "approve",
+                                reason=form.reason.data)
+    return redirect(url_for("cases.case", case_id=case_id) + "#workflow")
+
+
+@bp.post("/cases/<int:case_id>/notes")
+@staff_required()
+def add_note(case_id):
+    found = services.case_for(current_user, case_id)
+    form = NoteForm()
+    if form.validate():
+        try:
+            services.add_note(current_user, found, form.body.data)
+            return redirect(url_for("cases.case", case_id=case_id) + "#notes")
+        except ValidationFailed as failure:
+            form.body.errors = [m for ms in translate_fields(failure.fields).values() for m in ms]
+    return _case_page(found, 422, note_form=form)
+
+
+@bp.post("/cases/<int:case_id>/messages")
+@staff_required()
+def message(case_id):
+    found = services.case_for(current_user, case_id)
+    form = MessageForm()
+    if form.validate():
+        try:
+            services.message_complainant(current_user, found, form.body.data)
+            return redirect(url_for("cases.case", case_id=case_id) + "#messages")
+        except ValidationFailed as failure:
+            form.body.errors = [m for ms in translate_fields(failure.fields).values() for m in ms] \
+                or [translate(failure.message)]
+    return _case_page(found, 422, message_form=form)
+
+
+@bp.post("/cases/<int:case_id>/remedies")
+@staff_required()
+def add_remedy(case_id):
+    found = services.case_for(current_user, case_id)
+    form = RemedyForm()
+    if form.validate():
+        try:
+            services.add_remedy(current_user, found, remedy_type=form.remedy_type.data,
+                                status=form.status.data, due_on=form.due_on.data or None,
+                                follow_up=form.follow_up.data)
+            return redirect(url_for("cases.case", case_id=case_id) + "#remedies")
+        except ValidationFailed as failure:
+            for name, messages in translate_fields(failure.fields).items():
+                getattr(form, name, form.follow_up).errors = messages
+    return _case_page(found, 422, remedy_form=form)
+
+
+@bp.post("/cases/<int:case_id>/remedies/<int:remedy_id>")
+@staff_required()
+def update_remedy(case_id, remedy_id):
+    found = services.case_for(current_user, case_id)
+    form = RemedyForm()
+    if form.validate():
+        services.update_remedy(current_user, found, remedy_id, status=form.status.data,
+                               due_on=form.due_on.data or None, follow_up=form.follow_up.data)
+    return redirect(url_for("cases.case", case_id=case_id) + "#remedies")
+
+
+@bp.post("/cases/<int:case_id>/priority")
+@staff_required()
+def priority(case_id):
+    found = services.case_for(current_user, case_id)
+    value = request.form.get("priority", "")
+    services.set_priority(current_user, found, int(value) if value.isdigit() else 0)
+    return redirect(url_for("cases.case", case_id=case_id))
+
+
+@bp.get("/cases/<int:case_id>/evidence/<int:evidence_id>")
+@staff_required()
+def evidence(case_id, evidence_id):
+    """A file, always as a download (never shown inline, whatever it claims to be)."""
+    found = services.case_for(current_user, case_id)
+    item = next((e for e in (found.complaint.evidence if found.complaint else [])
+                 if e.id == evidence_id), None)
+    if item is None:
+        abort(404)
+    services.record_evidence_download(current_user, found, item.id)
+    response = send_file(io.BytesIO(evidence_store().read(item.sha256)),
+                         mimetype="application/octet-stream", as_attachment=True,
+                         download_name=item.display_name)
+    response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/supervisor")
+@staff_required(SUPERVISOR)
+def dashboard():
+    return render_template(
+        "cases/dashboard.html", workload=queries.workload(current_user),
+        pending=queries.pending_approvals(current_user),
+        counts=queries.state_counts(current_user), states=STATES,
+        is_admin=at_least(current_user.role, ORG_ADMIN),
+    )
