@@ -174,6 +174,10 @@ def request_password_reset(email: str) -> None:
     commit()
 
 
+def user_for_reset_link(token: str) -> User:
+    return _user_from_link(token, "reset", current_app.config["RESET_VALID_HOURS"])
+
+
 def reset_password(token: str, password: str) -> User:
     user = _user_from_link(token, "reset", current_app.config["RESET_VALID_HOURS"])
     _set_password(user, password)

@@ -191,6 +191,7 @@ def forgot_password():
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
 def reset_password(token):
+    services.user_for_reset_link(token)  # a used or expired link says so at once (a 400 page)
     form = NewPasswordForm()
     if form.validate_on_submit():
         if _passwords_match(form):

@@ -375,8 +375,11 @@ def test_a_forgotten_password_is_reset_by_a_single_use_link(client, app, casewor
     assert elsewhere.get("/account").status_code == 302  # signed out everywhere
     assert login(client, password=PASSWORD).status_code == 401
     assert login(client, password=NEW_PASSWORD).status_code == 302
+    opened = app.test_client().get(path)  # a used link says so as soon as it is opened
+    assert opened.status_code == 400 and "already used" in opened.get_data(as_text=True)
     reused = post_form(app.test_client(), path, {"password": "yet another passphrase",
-                                                 "confirm": "yet another passphrase"})
+                                                 "confirm": "yet another passphrase"},
+                       token_from="/login")
     assert reused.status_code == 400 and "already used" in reused.get_data(as_text=True)
 
 

@@ -1,0 +1,236 @@
+"""Every route of the app, called by every kind of user, on objects of both organisations.
+
+The expected status of every cell is written down in EXPECTED below; any other outcome
+fails, and so does a route that is missing from the table (a new route must be added here
+on purpose). Another organisation's object is always a 404, never a 403.
+
+Roles: anon (nobody), complainant (signed in on /track to complaint A, or sending A's secret
+to the API), caseworker / supervisor / org_admin of organisation 1, other (a caseworker of
+organisation 2). Objects: "own" = organisation 1's case A; "other" = organisation 2's case B.
+"""
+
+import io
+
+import pytest
+
+from remedy.accounts.services import create_api_token, create_user, organisation_by_slug
+from remedy.cases.models import Remedy
+from remedy.extensions import db
+from remedy.intake.models import Complaint
+from tests.conftest import app_context
+from tests.factories import complaint_payload, make_organisation
+from tests.web import csrf_token
+
+PASSWORD = "correct horse battery staple"
+ROLES = ("anon", "complainant", "caseworker", "supervisor", "org_admin", "other")
+EMAILS = {"caseworker": "cw@one.example.org", "supervisor": "sup@one.example.org",
+          "org_admin": "admin@one.example.org", "other": "cw@two.example.org"}
+
+# (method, rule) -> {role: status} for routes without an object, or
+# {role: (status on own object, status on other organisation's object)}.
+EXPECTED = {
+    ('GET', '/'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/account'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/account/tokens'): {'anon': 302, 'complainant': 302, 'caseworker': 422, 'supervisor': 422, 'org_admin': 422, 'other': 422},
+    ('POST', '/account/tokens/<int:token_id>/revoke'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (404, 404), 'org_admin': (404, 404), 'other': (404, 302)},
+    ('GET', '/account/two-factor'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/account/two-factor'): {'anon': 302, 'complainant': 302, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('GET', '/admin/users'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 200, 'other': 403},
+    ('POST', '/admin/users'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
+    ('POST', '/admin/users/<int:user_id>/deactivate'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (403, 403), 'org_admin': (302, 404), 'other': (403, 403)},
+    ('GET', '/api/v1/cases'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/api/v1/cases/<int:case_id>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/api/v1/cases/<int:case_id>/transitions'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (409, 404), 'supervisor': (409, 404), 'org_admin': (409, 404), 'other': (404, 409)},
+    ('POST', '/api/v1/complaints'): {'anon': 422, 'complainant': 422, 'caseworker': 422, 'supervisor': 422, 'org_admin': 422, 'other': 422},
+    ('GET', '/api/v1/complaints/<reference>'): {'anon': (401, 401), 'complainant': (200, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('PATCH', '/api/v1/complaints/<reference>/consents'): {'anon': (401, 401), 'complainant': (200, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('POST', '/api/v1/complaints/<reference>/evidence'): {'anon': (401, 401), 'complainant': (422, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('POST', '/api/v1/complaints/<reference>/messages'): {'anon': (401, 401), 'complainant': (422, 401), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/api/v1/complaints/<reference>/withdraw'): {'anon': (401, 401), 'complainant': (200, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('GET', '/cases'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/cases/<int:case_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/cases/<int:case_id>/approval'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (403, 403)},
+    ('POST', '/cases/<int:case_id>/contact'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('GET', '/cases/<int:case_id>/evidence/<int:evidence_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/cases/<int:case_id>/messages'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/notes'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/priority'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/remedies'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/remedies/<int:remedy_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/transition'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/assign'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('GET', '/cases/export.csv'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/complaints/new'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/complaints/new'): {'anon': 422, 'complainant': 422, 'caseworker': 422, 'supervisor': 422, 'org_admin': 422, 'other': 422},
+    ('GET', '/healthz'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/invite/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('POST', '/invite/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('GET', '/login'): {'anon': 200, 'complainant': 200, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/login'): {'anon': 401, 'complainant': 401, 'caseworker': 401, 'supervisor': 401, 'org_admin': 401, 'other': 401},
+    ('GET', '/login/code'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/login/code'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/logout'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('GET', '/password/forgot'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/password/forgot'): {'anon': 422, 'complainant': 422, 'caseworker': 422, 'supervisor': 422, 'org_admin': 422, 'other': 422},
+    ('GET', '/password/reset/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('POST', '/password/reset/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('GET', '/privacy'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/rights'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/static/<path:filename>'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/supervisor'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 200, 'org_admin': 200, 'other': 403},
+    ('GET', '/track'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/track'): {'anon': 401, 'complainant': 401, 'caseworker': 401, 'supervisor': 401, 'org_admin': 401, 'other': 401},
+    ('GET', '/track/complaint'): {'anon': 302, 'complainant': 200, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/track/complaint/consents'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/track/complaint/evidence'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/track/complaint/messages'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/track/complaint/withdraw'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/track/stop'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+}
+
+
+def _world(app):
+    """Two organisations, staff, a complaint with evidence and a remedy in each."""
+    world = {}
+    with app_context(app):
+        make_organisation(slug="one", country="DK")
+        make_organisation(slug="two", country="SE")
+        users = {}
+        for role, email in EMAILS.items():
+            slug = "two" if role == "other" else "one"
+            users[role] = create_user(email=email, role="caseworker" if role == "other" else role,
+                                      organisation=organisation_by_slug(slug), password=PASSWORD)
+        spare = {slug: create_user(email=f"spare@{slug}.example.org", role="caseworker",
+                                   organisation=organisation_by_slug(slug), password=PASSWORD)
+                 for slug in ("one", "two")}
+        world["api_tokens"] = {role: create_api_token(user, "matrix") for role, user in users.items()}
+        # Tokens that the revoke route may revoke: the caseworker's own, and the other's.
+        from remedy.accounts.models import ApiToken
+
+        for role in ("caseworker", "other"):
+            create_api_token(users[role], "to revoke")
+        world["token_ids"] = {
+            target: db.session.query(ApiToken).filter_by(user_id=users[role].id, name="to revoke")
+            .one().id for target, role in (("own", "caseworker"), ("other", "other"))
+        }
+        world["user_ids"] = {"own": spare["one"].id, "other": spare["two"].id}
+    client = app.test_client()
+    for key, country in (("own", "DK"), ("other", "SE")):
+        body = client.post("/api/v1/complaints",
+                           json=complaint_payload(complainant_country=country,
+                                                  contact={"email": f"{key}@example.org"})).get_json()
+        client.post(f"/api/v1/complaints/{body['reference']}/evidence",
+                    data={"file": [(io.BytesIO(b"evidence text " + key.encode()), "e.txt")]},
+                    headers={"X-Remedy-Secret": body["secret"]}, content_type="multipart/form-data")
+        with app_context(app):
+            complaint = db.session.query(Complaint).filter_by(reference=body["reference"]).one()
+            case = complaint.case
+            remedy = Remedy(remedy_type="explanation", status="sought")
+            case.remedies.append(remedy)
+            db.session.commit()
+            world[key] = {"reference": body["reference"], "secret": body["secret"],
+                          "case_id": case.id, "evidence_id": complaint.evidence[0].id,
+                          "remedy_id": remedy.id}
+    return world
+
+
+def _client_for(app, role, world):
+    client = app.test_client()
+    if role == "complainant":
+        token = csrf_token(client, "/track")
+        client.post("/track", data={"reference": world["own"]["reference"],
+                                    "secret": world["own"]["secret"], "csrf_token": token})
+    elif role != "anon":
+        token = csrf_token(client, "/login")
+        response = client.post("/login", data={"email": EMAILS[role], "password": PASSWORD,
+                                               "csrf_token": token})
+        assert response.status_code == 302
+    return client
+
+
+def _url(rule, world, target):
+    values = {
+        "case_id": world[target]["case_id"], "evidence_id": world[target]["evidence_id"],
+        "remedy_id": world[target]["remedy_id"], "reference": world[target]["reference"],
+        "token_id": world["token_ids"][target], "user_id": world["user_ids"][target],
+        "token": "not-a-valid-token", "filename": "remedy.css",
+    }
+    url = rule.rule
+    for name, value in values.items():
+        for converter in ("", "int:", "path:"):
+            url = url.replace(f"<{converter}{name}>", str(value))
+    return url
+
+
+def _call(app, client, method, url, role, world):
+    headers = {}
+    if url.startswith("/api/"):
+        if role == "complainant":
+            headers["X-Remedy-Secret"] = world["own"]["secret"]
+        elif role not in ("anon",):
+            headers["Authorization"] = f"Bearer {world['api_tokens'][role]}"
+        if method == "GET":
+            return client.get(url, headers=headers)
+        return client.open(url, method=method, json={}, headers=headers)
+    if method == "GET":
+        return client.get(url)
+    token = csrf_token(client, "/track")
+    return client.open(url, method=method, data={"csrf_token": token})
+
+
+def _routes(app):
+    rules = []
+    for rule in app.url_map.iter_rules():
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            rules.append((method, rule))
+    return sorted(rules, key=lambda pair: (pair[1].rule, pair[0]))
+
+
+def observe_row(app, method, rule, world):
+    """What every role gets from one route: {role: status or (own, other)}."""
+    has_object = any(arg in rule.arguments for arg in (
+        "case_id", "evidence_id", "remedy_id", "reference", "token_id", "user_id"))
+    row = {}
+    for role in ROLES:
+        if has_object:
+            row[role] = tuple(
+                _call(app, _client_for(app, role, world), method,
+                      _url(rule, world, target), role, world).status_code
+                for target in ("own", "other"))
+        else:
+            row[role] = _call(app, _client_for(app, role, world), method,
+                              _url(rule, world, "own"), role, world).status_code
+    return row
+
+
+def test_every_route_is_in_the_table(app):
+    routes = {(method, rule.rule) for method, rule in _routes(app)}
+    assert routes == set(EXPECTED), (
+        f"missing from EXPECTED: {sorted(routes - set(EXPECTED))}; "
+        f"no longer routes: {sorted(set(EXPECTED) - routes)}")
+
+
+@pytest.mark.parametrize("route", sorted(EXPECTED), ids=lambda r: f"{r[0]} {r[1]}")
+def test_route_answers_each_role_as_written(app, route):
+    method, path = route
+    rule = next(r for m, r in _routes(app) if (m, r.rule) == route)
+    world = _world(app)
+    assert observe_row(app, method, rule, world) == EXPECTED[route]
+
+
+@pytest.mark.parametrize("route", sorted(r for r in EXPECTED if r[0] != "GET"
+                                         and not r[1].startswith(("/api/", "/static"))),
+                         ids=lambda r: f"{r[0]} {r[1]}")
+def test_every_form_post_without_a_csrf_token_is_refused(app, route):
+    method, path = route
+    rule = next(r for m, r in _routes(app) if (m, r.rule) == route)
+    world = _world(app)
+    role = "complainant" if path.startswith("/track/") else "org_admin"
+    client = _client_for(app, role, world)
+    response = client.open(_url(rule, world, "own"), method=method, data={"body": "x"})
+    assert response.status_code == 400
+
+
+def test_matrix_size():
+    cells = sum(len(ROLES) * (2 if isinstance(row["anon"], tuple) else 1) for row in EXPECTED.values())
+    assert cells > 400  # every route x every role x both organisations where there is an object
