@@ -157,9 +157,10 @@ def users() -> list[dict]:
 
 
 class Generator:
-    """Complaints and their cases for `rows` row numbers, as COPY-ready tuples."""
+    """Complaints and their cases, as COPY-ready tuples, chunk by chunk."""
 
     def __init__(self, seed: int = 20261127, today: date | None = None):
+        self.seed = seed
         self.rng = random.Random(seed)
         self.today = today or datetime.now(UTC).date()
         self.now = datetime.combine(self.today, time(12, 0), tzinfo=UTC)
@@ -180,9 +181,12 @@ class Generator:
             for ids in [[u["id"] for u in staff
                          if u["organisation_id"] == o.id and u["role"] != "org_admin"]]}
 
-    def rows(self, count: int):
-        """(complaint, case) tuples for the first `count` rows (ids 1..count)."""
-        for n in range(count):
+    def chunk(self, index: int, size: int, total: int):
+        """(complaint, case) tuples for rows index*size .. (index+1)*size - 1 (ids start at
+        1), stopping at `total`. Each chunk has its own random stream, so chunks can be
+        made in any order, by any process, and still give the same rows."""
+        self.rng = random.Random(f"{self.seed}:{index}")
+        for n in range(index * size, min(total, (index + 1) * size)):
             yield self._row(n)
 
     def _date(self, language: str, d: date) -> str:

@@ -2,14 +2,18 @@
 
 The database is dropped and created again, its schema made by the app's own migrations
 (`flask_migrate.upgrade()`), then organisations and staff are inserted and complaints and
-cases streamed in with COPY, in batches of one transaction each. The secondary indexes of
+cases streamed in with COPY, in chunks of one transaction each, by one process per core
+(the generated `search_vector` column makes the server's side of COPY the costly one, so
+two backends are busier than one). The secondary indexes of
 the two big tables are dropped for the load and created again afterwards from their own
 definitions (`pg_get_indexdef`), which is much faster than maintaining them row by row and
 leaves the same schema; primary keys, unique and foreign-key constraints stay in place and
 are checked throughout. No audit events or clocks are written: the queue does not read them.
 """
 
+import os
 import time
+from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
 from datetime import UTC, date, datetime
 
 import psycopg
@@ -64,8 +68,11 @@ def migrate(url: str) -> None:
 
 
 def load(url: str = DEFAULT_URL, rows: int = 100_000, seed: int = 20261127,
-         today: date | None = None, batch: int = 50_000, log=print) -> dict[str, float]:
+         today: date | None = None, chunk: int = 50_000, jobs: int | None = None,
+         log=print) -> dict[str, float]:
     """A fresh database with `rows` complaints and cases; the seconds each step took."""
+    today = today or datetime.now(UTC).date()
+    jobs = jobs or os.cpu_count() or 2
     timings = {}
     started = time.perf_counter()
     recreate_database(url)
@@ -75,28 +82,28 @@ def load(url: str = DEFAULT_URL, rows: int = 100_000, seed: int = 20261127,
     with psycopg.connect(libpq_url(url)) as conn:
         _insert_organisations(conn)
         indexes = _drop_secondary_indexes(conn)
-        step = time.perf_counter()
-        generator = Generator(seed=seed, today=today)
-        _copy_rows(conn, generator.rows(rows), rows, batch, log)
-        timings["generate + COPY"] = time.perf_counter() - step
 
-        step = time.perf_counter()
-        conn.execute("SET maintenance_work_mem = '1GB'")
-        for name, definition in indexes:
-            one = time.perf_counter()
-            conn.execute(definition)
-            conn.commit()
-            log(f"  index {name}: {time.perf_counter() - one:.1f} s")
-        timings["indexes"] = time.perf_counter() - step
+    step = time.perf_counter()
+    chunks = range(-(-rows // chunk))
+    done = 0
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = [pool.submit(_load_chunk, url, seed, today, i, chunk, rows) for i in chunks]
+        for future in as_completed(futures):
+            done += future.result()
+            elapsed = time.perf_counter() - step
+            log(f"  {done:>9,} / {rows:,} rows  {elapsed:6.1f} s  ({done / elapsed:,.0f} rows/s)")
+    timings["generate + COPY"] = time.perf_counter() - step
 
+    step = time.perf_counter()
+    _create_indexes(url, indexes, jobs, log)
+    timings["indexes"] = time.perf_counter() - step
+
+    with psycopg.connect(libpq_url(url), autocommit=True) as conn:
         for table in ("organisations", "users", *BIG_TABLES):
             conn.execute(sql.SQL("SELECT setval(pg_get_serial_sequence({t}, 'id'), "
                                  "(SELECT max(id) FROM {i}))").format(
                 t=sql.Literal(table), i=sql.Identifier(table)))
-        conn.commit()
-
         step = time.perf_counter()
-        conn.autocommit = True
         # VACUUM as well as ANALYZE: sets the visibility map and hint bits, as autovacuum
         # would have on a database in use, so the first timed runs do not pay for it.
         conn.execute("VACUUM (ANALYZE) complaints, cases, organisations, users")
@@ -135,28 +142,36 @@ def _drop_secondary_indexes(conn) -> list[tuple[str, str]]:
     return rows
 
 
-def _copy_rows(conn, rows, total: int, batch: int, log) -> None:
+def _load_chunk(url: str, seed: int, today: date, index: int, size: int, total: int) -> int:
+    """One chunk of complaints and their cases, in one transaction; the rows written."""
     complaint_copy = sql.SQL("COPY complaints ({}) FROM STDIN").format(
         sql.SQL(", ").join(map(sql.Identifier, COMPLAINT_COLUMNS)))
     case_copy = sql.SQL("COPY cases ({}) FROM STDIN").format(
         sql.SQL(", ").join(map(sql.Identifier, CASE_COLUMNS)))
-    started, done = time.perf_counter(), 0
-    rows = iter(rows)
-    with conn.cursor() as cur:
-        while done < total:
-            size = min(batch, total - done)
-            cases = []
-            with conn.transaction():
-                # Complaints are generated while COPY streams them: Python and the server
-                # backend work on the two cores at once.
-                with cur.copy(complaint_copy) as copy:
-                    for _ in range(size):
-                        complaint, case = next(rows)
-                        copy.write_row(complaint)
-                        cases.append(case)
-                with cur.copy(case_copy) as copy:
-                    for case in cases:
-                        copy.write_row(case)
-            done += size
-            elapsed = time.perf_counter() - started
-            log(f"  {done:>9,} / {total:,} rows  {elapsed:6.1f} s  ({done / elapsed:,.0f} rows/s)")
+    cases = []
+    with psycopg.connect(libpq_url(url)) as conn, conn.cursor() as cur:
+        # Complaints are generated while COPY streams them to the server.
+        with cur.copy(complaint_copy) as copy:
+            for complaint, case in Generator(seed=seed, today=today).chunk(index, size, total):
+                copy.write_row(complaint)
+                cases.append(case)
+        with cur.copy(case_copy) as copy:
+            for case in cases:
+                copy.write_row(case)
+    return len(cases)
+
+
+def _create_indexes(url: str, indexes: list[tuple[str, str]], jobs: int, log) -> None:
+    """The dropped indexes again, the full-text one first, on `jobs` connections at once."""
+    def create(name, definition):
+        started = time.perf_counter()
+        with psycopg.connect(libpq_url(url), autocommit=True) as conn:
+            conn.execute("SET maintenance_work_mem = '512MB'")
+            conn.execute(definition)
+        return name, time.perf_counter() - started
+
+    ordered = sorted(indexes, key=lambda item: " USING gin " not in item[1])
+    with ThreadPoolExecutor(max_workers=jobs) as pool:
+        for future in as_completed([pool.submit(create, *item) for item in ordered]):
+            name, seconds = future.result()
+            log(f"  index {name}: {seconds:.1f} s")

@@ -8,7 +8,7 @@ installation in Europe and South-East Asia receives. `MARKERS` are rare made-up 
 benchmark searches for; their rates are per complaint.
 """
 
-MARKERS = {"kestrelmark": 1 / 20_000, "quillonite": 1 / 2_000}
+MARKERS = {"kestrelmark": 1 / 5_000, "quillonite": 1 / 500}
 
 # Languages whose text is not separated by spaces: sentences are joined without one.
 NO_SPACES = frozenset({"zh", "ja"})

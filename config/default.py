@@ -92,3 +92,7 @@ RATELIMIT_LOGIN = "20 per hour; 5 per minute"
 # How long invitation and password-reset links stay valid (hours).
 INVITE_VALID_HOURS = 72
 RESET_VALID_HOURS = 2
+
+# Days after a case is closed (closed, inadmissible, withdrawn) before the complainant's data
+# is anonymised by the daily retention job. None keeps everything.
+RETENTION_DAYS = 730

@@ -151,14 +151,40 @@ CLOCKS: tuple[ClockRule, ...] = (
 CLOCK_NAMES = tuple(c.name for c in CLOCKS) + ("referral_reply", "respondent_answer")
 
 
-def clock_rules(lengths: dict[str, int] | None = None) -> tuple[ClockRule, ...]:
-    """The clocks with an organisation's own lengths where it set them."""
-    lengths = lengths or {}
-    return tuple(
-        ClockRule(c.name, c.label, int(lengths.get(c.name, c.length)), c.unit, c.starts_in,
-                  c.stops_in, c.pauses_in)
-        for c in CLOCKS
-    )
+def clock_rules(settings: dict | None = None) -> tuple[ClockRule, ...]:
+    """The clocks with an organisation's own settings where it made them: by clock name,
+    a length (`{"acknowledge": 3}`) or a length and unit (`{"length": 3, "unit": ...}`)."""
+    settings = settings or {}
+    rules = []
+    for clock in CLOCKS:
+        own = settings.get(clock.name, {})
+        own = {"length": own} if isinstance(own, int) else own
+        rules.append(ClockRule(clock.name, clock.label, int(own.get("length", clock.length)),
+                               own.get("unit", clock.unit), clock.starts_in, clock.stops_in,
+                               clock.pauses_in))
+    return tuple(rules)
+
+
+MAX_CLOCK_DAYS = 365
+
+
+def parse_clock_settings(values: dict) -> dict:
+    """Form or API values (`acknowledge_length`, `acknowledge_unit`, ...) as clock settings,
+    or ValidationFailed naming the field."""
+    settings, fields = {}, {}
+    for clock in CLOCKS:
+        raw_length = str(values.get(f"{clock.name}_length", "") or "").strip()
+        unit = values.get(f"{clock.name}_unit") or clock.unit
+        if not raw_length.isdigit() or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:
+            fields[f"{clock.name}_length"] = [N_("Write a whole number of days from 1 to 365.")]
+            continue
+        if unit not in (WORKING_DAYS, CALENDAR_DAYS):
+            fields[f"{clock.name}_unit"] = [N_("Choose only from the options given.")]
+            continue
+        settings[clock.name] = {"length": int(raw_length), "unit": unit}
+    if fields:
+        raise ValidationFailed(N_("Some answers need attention."), fields)
+    return settings
 
 
 def add_days(start: date, days: int, unit: str, is_holiday: Callable[[date], bool]) -> date:

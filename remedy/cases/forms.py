@@ -2,7 +2,14 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import HiddenField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    HiddenField,
+    SelectField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
 
 
 class TransitionForm(FlaskForm):
@@ -52,3 +59,10 @@ class AssignForm(FlaskForm):
 
 class PriorityForm(FlaskForm):
     priority = SelectField(_l("Priority"), validate_choice=False)
+
+
+class EraseForm(FlaskForm):
+    reason = TextAreaField(_l("Why (for example: the complainant asked on 3 March)"),
+                           render_kw={"rows": 2})
+    confirm = BooleanField(_l("Erase the complainant's personal data and story for good. "
+                              "The numbers used in statistics stay."))

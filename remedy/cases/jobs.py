@@ -47,3 +47,21 @@ def send_deadline_digests() -> int:
             queued += 1
     commit()
     return queued
+
+
+def apply_retention() -> int:
+    """Anonymise cases closed longer ago than RETENTION_DAYS (no limit when unset).
+    Returns how many were anonymised."""
+    from flask import current_app
+
+    from remedy.cases.services import erase_complainant_data
+
+    days = current_app.config.get("RETENTION_DAYS")
+    if not days:
+        return 0
+    cutoff = utcnow() - timedelta(days=int(days))
+    due = db.session.scalars(
+        select(Case).where(Case.state.in_(domain.FINAL), Case.closed_at < cutoff,
+                           Case.anonymised_at.is_(None)).limit(1000)
+    ).all()
+    return sum(erase_complainant_data(case, reason="retention period ended") for case in due)

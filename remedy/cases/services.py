@@ -22,7 +22,14 @@ from remedy.core.text import clean_text
 from remedy.core.vocabulary import PRIORITIES, REMEDIES, REMEDY_STATUSES
 from remedy.extensions import db
 from remedy.intake.models import Complaint
-from remedy.intake.services import add_staff_message, tell_complainant
+from remedy.intake.services import (
+    ERASED,
+    add_staff_message,
+    anonymise_complaint,
+    complainant_data,
+    tell_complainant,
+)
+from remedy.intake.uploads import evidence_store
 from remedy.jobs import commit
 
 
@@ -269,3 +276,63 @@ def staff_of(organisation_id: int) -> list[User]:
         select(User).where(User.organisation_id == organisation_id, User.active.is_(True))
         .order_by(User.name, User.email)
     ).all()
+
+
+# --- data protection ----------------------------------------------------------------------------
+
+
+def export_complainant_data(user: User, case: Case) -> dict:
+    """A supervisor answers a subject access request: the complainant's data as JSON."""
+    if not accounts_domain.at_least(user.role, accounts_domain.SUPERVISOR):
+        raise NotFound(N_("There is no such case."))
+    if case.complaint is None:
+        raise NotFound(N_("There is no such case."))
+    audit.record("case.data_exported", actor=actor_of(user), subject_type="case",
+                 subject_id=case.id, organisation_id=case.organisation_id)
+    commit()
+    return {"case": {"id": case.id, "state": case.state, "organisation": case.organisation.slug},
+            "complaint": complainant_data(case.complaint)}
+
+
+def erase_complainant_data(case: Case, *, user: User | None = None, reason: str | None) -> bool:
+    """Erase the complainant's personal data on request (a supervisor) or at the end of the
+    retention period (the system). An anonymised shell stays, so that statistics and the
+    audit chain hold. Returns False if the case was already anonymised."""
+    if user is not None and not accounts_domain.at_least(user.role, accounts_domain.SUPERVISOR):
+        raise NotFound(N_("There is no such case."))
+    reason = _text(reason, "reason", 2_000, required=user is not None)
+    if case.anonymised_at is not None:
+        return False
+    orphaned = anonymise_complaint(case.complaint) if case.complaint else []
+    for note in case.notes:
+        note.body = ERASED
+    for decision in case.decisions:
+        decision.reason = ERASED if decision.reason else None
+    for remedy in case.remedies:
+        remedy.follow_up = ERASED if remedy.follow_up else None
+    case.pending_reason = ERASED if case.pending_reason else None
+    case.other_bodies = ERASED if case.other_bodies else None
+    case.anonymised_at = utcnow()
+    audit.record("case.erased", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                 organisation_id=case.organisation_id, reason=reason)
+    commit()
+    store = evidence_store()
+    for sha256 in orphaned:
+        store.delete(sha256)
+    return True
+
+
+def update_case_settings(admin: User, *, clock_settings: dict, closure_needs_approval: bool) -> None:
+    """An organisation admin sets the lengths and units of their clocks and whether closing a
+    case needs a supervisor. Running clocks keep their due dates; new ones use the settings."""
+    if not accounts_domain.at_least(admin.role, accounts_domain.ORG_ADMIN):
+        raise NotFound(N_("There is no such page."))
+    organisation = admin.organisation
+    settings = domain.parse_clock_settings(clock_settings)
+    old = {"clocks": organisation.clock_lengths, "approval": organisation.closure_needs_approval}
+    organisation.clock_lengths = settings
+    organisation.closure_needs_approval = bool(closure_needs_approval)
+    audit.record("organisation.case_settings", actor=actor_of(admin), subject_type="organisation",
+                 subject_id=organisation.id, organisation_id=organisation.id, old=old,
+                 new={"clocks": settings, "approval": organisation.closure_needs_approval})
+    commit()

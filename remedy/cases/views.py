@@ -7,6 +7,7 @@ from datetime import date
 from flask import (
     Response,
     abort,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -23,6 +24,7 @@ from remedy.cases import bp, domain, queries, services
 from remedy.cases.forms import (
     ApprovalForm,
     AssignForm,
+    EraseForm,
     MessageForm,
     NoteForm,
     PriorityForm,
@@ -115,6 +117,7 @@ def _case_page(case, status=200, *, show_contact=False, **forms):
         note_form=forms.get("note_form") or NoteForm(),
         message_form=forms.get("message_form") or MessageForm(),
         approval_form=ApprovalForm(), priority_form=priority_form, assign_form=assign_form,
+        erase_form=forms.get("erase_form") or EraseForm(),
         clock_labels={c.name: c.label for c in domain.CLOCKS}, states=STATES, sectors=SECTORS,
         rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES, remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
@@ -247,6 +250,59 @@ def evidence(case_id, evidence_id):
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response.headers["Cache-Control"] = "private, no-store"
     return response
+
+
+@bp.post("/cases/<int:case_id>/data-export")
+@staff_required(SUPERVISOR)
+def data_export(case_id):
+    """A subject access request: the complainant's data as a JSON download."""
+    found = services.case_for(current_user, case_id)
+    data = services.export_complainant_data(current_user, found)
+    response = jsonify(data)
+    reference = found.complaint.reference if found.complaint else case_id
+    response.headers["Content-Disposition"] = f"attachment; filename={reference}.json"
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("/cases/<int:case_id>/erase")
+@staff_required(SUPERVISOR)
+def erase(case_id):
+    found = services.case_for(current_user, case_id)
+    form = EraseForm()
+    if form.validate():
+        if not form.confirm.data:
+            form.confirm.errors = [_("Tick the box to confirm.")]
+        else:
+            try:
+                services.erase_complainant_data(found, user=current_user, reason=form.reason.data)
+                return redirect(url_for("cases.case", case_id=case_id))
+            except ValidationFailed as failure:
+                form.reason.errors = [m for ms in translate_fields(failure.fields).values() for m in ms]
+    return _case_page(found, 422, erase_form=form)
+
+
+@bp.route("/admin/case-settings", methods=["GET", "POST"])
+@staff_required(ORG_ADMIN)
+def settings():
+    """Deadlines and closure approval of the organisation."""
+    organisation = current_user.organisation
+    rules = domain.clock_rules(organisation.clock_lengths)
+    values = {f"{r.name}_{part}": str(getattr(r, part)) for r in rules for part in ("length", "unit")}
+    errors, status, saved = {}, 200, request.args.get("saved")
+    if request.method == "POST":
+        values = {k: request.form.get(k, "") for k in values}
+        try:
+            services.update_case_settings(
+                current_user, clock_settings=values,
+                closure_needs_approval=request.form.get("closure_needs_approval") == "y")
+            return redirect(url_for("cases.settings", saved=1))
+        except ValidationFailed as failure:
+            errors, status = translate_fields(failure.fields), 422
+    return render_template("cases/settings.html", rules=rules, values=values, errors=errors,
+                           needs_approval=organisation.closure_needs_approval, saved=saved,
+                           units={domain.WORKING_DAYS: _("working days"),
+                                  domain.CALENDAR_DAYS: _("calendar days")}), status
 
 
 @bp.get("/supervisor")

@@ -99,6 +99,9 @@ class EvidenceStore:
     def read(self, sha256: str) -> bytes:
         return self._path(sha256).read_bytes()
 
+    def delete(self, sha256: str) -> None:
+        self._path(sha256).unlink(missing_ok=True)
+
 
 def check_limits(
     files: list[InspectedFile], *, already: int = 0, already_bytes: int = 0,

@@ -8,7 +8,7 @@ from flask import current_app
 from rq import Worker
 from rq.cron import CronScheduler
 
-from remedy.cases.jobs import send_deadline_digests
+from remedy.cases.jobs import apply_retention, send_deadline_digests
 from remedy.extensions import db
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
@@ -19,6 +19,7 @@ log = logging.getLogger(__name__)
 PERIODIC = [
     (sweep_outbox, "emails", 60),
     (send_deadline_digests, "default", "0 6 * * 1-5"),
+    (apply_retention, "default", "30 2 * * *"),
 ]
 
 

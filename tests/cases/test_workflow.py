@@ -181,3 +181,28 @@ def test_another_organisations_case_is_a_404(app, other_case, as_role, path):
                 post_form(cw, f"/cases/{case_id}{path}", {"body": "x", "to": "triage"},
                           token_from="/cases"))
     assert response.status_code == 404
+
+
+def test_an_organisation_admin_sets_its_own_deadlines(app, staff, as_role):
+    from datetime import date
+
+    from remedy.cases.domain import CALENDAR_DAYS, add_days
+    from tests.cases.conftest import file_complaint
+
+    admin = as_role("org_admin")
+    assert as_role("supervisor").get("/admin/case-settings").status_code == 403
+    bad = post_form(admin, "/admin/case-settings", {"acknowledge_length": "0",
+                                                     "acknowledge_unit": "working_days"})
+    assert bad.status_code == 422 and "from 1 to 365" in bad.get_data(as_text=True)
+    form = {"acknowledge_length": "3", "acknowledge_unit": CALENDAR_DAYS,
+            "triage_decision_length": "20", "triage_decision_unit": "working_days",
+            "investigation_length": "60", "investigation_unit": "working_days",
+            "closure_needs_approval": "y"}
+    assert post_form(admin, "/admin/case-settings", form).status_code == 302
+    _, _, case_id = file_complaint(app)
+    with app_context(app):
+        found = db.session.get(Case, case_id)
+        [clock] = found.clocks
+        assert clock.due_on == add_days(clock.started_on, 3, CALENDAR_DAYS, lambda d: False)
+        assert found.organisation.closure_needs_approval
+        assert isinstance(clock.due_on, date)

@@ -1,0 +1,80 @@
+"""A complainant's data: exported on request, erased on request or after retention."""
+
+import io
+import json
+from datetime import timedelta
+from pathlib import Path
+
+from remedy.cases.jobs import apply_retention
+from remedy.cases.models import Case
+from remedy.core.db import utcnow
+from remedy.extensions import db
+from remedy.intake.models import Complaint
+from tests.cases.conftest import file_complaint
+from tests.conftest import app_context
+from tests.web import post_form
+
+
+def with_evidence(app):
+    reference, secret, case_id = file_complaint(
+        app, contact={"email": "ana@example.org", "name": "Ana Lima"},
+        narrative="My name is Ana Lima and the tool rejected me without any review at all.")
+    app.test_client().post(f"/api/v1/complaints/{reference}/evidence",
+                           data={"file": [(io.BytesIO(b"payslip of Ana Lima"), "payslip.txt")]},
+                           headers={"X-Remedy-Secret": secret}, content_type="multipart/form-data")
+    return reference, secret, case_id
+
+
+def test_a_supervisor_exports_the_complainants_data(app, staff, as_role):
+    reference, _, case_id = with_evidence(app)
+    assert post_form(as_role("caseworker"), f"/cases/{case_id}/data-export", {},
+                     token_from="/cases").status_code == 403
+    response = post_form(as_role("supervisor"), f"/cases/{case_id}/data-export", {},
+                         token_from="/cases")
+    assert response.headers["Content-Disposition"] == f"attachment; filename={reference}.json"
+    data = json.loads(response.data)
+    assert data["complaint"]["contact"]["email"] == "ana@example.org"
+    assert data["complaint"]["evidence"][0]["name"] == "payslip.txt"
+
+
+def test_erasure_keeps_an_anonymised_shell(app, staff, as_role, base_config):
+    reference, secret, case_id = with_evidence(app)
+    with app_context(app):
+        sha = db.session.query(Complaint).filter_by(reference=reference).one().evidence[0].sha256
+    stored = Path(base_config["EVIDENCE_DIR"]) / sha[:2] / sha[2:4] / sha
+    assert stored.exists()
+    sup = as_role("supervisor")
+    refused = post_form(sup, f"/cases/{case_id}/erase", {"reason": "asked by phone"},
+                        token_from="/cases")
+    assert refused.status_code == 422
+    done = post_form(sup, f"/cases/{case_id}/erase", {"reason": "asked by phone", "confirm": "y"},
+                     token_from="/cases")
+    assert done.status_code == 302
+    with app_context(app):
+        complaint = db.session.query(Complaint).filter_by(reference=reference).one()
+        assert complaint.narrative == "[erased]" and complaint.contact_email is None
+        assert complaint.evidence == [] and complaint.sector == "employment"
+        assert complaint.case.anonymised_at is not None
+    assert not stored.exists()  # the file itself is gone
+    # the complainant's secret no longer opens anything, and the audit chain still holds
+    assert app.test_client().get(f"/api/v1/complaints/{reference}",
+                                 headers={"X-Remedy-Secret": secret}).status_code == 401
+    result = app.test_cli_runner().invoke(args=["remedy", "audit-verify"])
+    assert result.exit_code == 0
+    page = sup.get(f"/cases/{case_id}").get_data(as_text=True)
+    assert "Ana Lima" not in page and "Erased on" in page
+
+
+def test_retention_anonymises_long_closed_cases_only(app, staff):
+    _, _, old_case = file_complaint(app)
+    _, _, new_case = file_complaint(app)
+    with app_context(app):
+        for case_id, days in ((old_case, 800), (new_case, 10)):
+            case = db.session.get(Case, case_id)
+            case.state = "closed"
+            case.closed_at = utcnow() - timedelta(days=days)
+        db.session.commit()
+        assert apply_retention() == 1
+        assert apply_retention() == 0
+        assert db.session.get(Case, old_case).complaint.narrative == "[erased]"
+        assert db.session.get(Case, new_case).complaint.narrative != "[erased]"
