@@ -5,7 +5,7 @@ from sqlalchemy import select
 
 from remedy.accounts.domain import parse_organisation
 from remedy.accounts.models import Organisation
-from remedy.accounts.services import create_organisation
+from remedy.accounts.services import create_organisation, create_user, organisation_by_slug
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.domain import parse_complaint
@@ -21,6 +21,12 @@ ORGANISATIONS = [
     dict(name="Demo Equality Body", slug="demo-equality-fr", country="FR",
          org_type="equality_body", rights=("equality_non_discrimination",)),
 ]
+
+# Demo staff of the demo NHRI; the password is printed by seed-demo (demo data only).
+DEMO_PASSWORD = "remedy demo password"
+STAFF = [("caseworker@demo-nhri.example.org", "caseworker"),
+         ("supervisor@demo-nhri.example.org", "supervisor"),
+         ("admin@demo-nhri.example.org", "org_admin")]
 
 COMPLAINTS = [
     {
@@ -75,12 +81,18 @@ def seed_demo():
     if not created:
         click.echo("demo data already present: nothing to do")
         return
+    for email, role in STAFF:
+        create_user(email=email, role=role, organisation=organisation_by_slug("demo-nhri"),
+                    password=DEMO_PASSWORD, actor="seed-demo")
     submissions = [
         submit_complaint(parse_complaint(data, today=utcnow().date(), default_language="en"),
                          interface_locale="en", channel="web")
         for data in COMPLAINTS
     ]
-    click.echo(f"created {created} organisations and {len(submissions)} complaints")
+    click.echo(f"created {created} organisations, {len(STAFF)} staff and "
+               f"{len(submissions)} complaints")
+    click.echo(f"staff sign in at /login as {STAFF[0][0]} (or supervisor@…, admin@…), "
+               f"password: {DEMO_PASSWORD}")
     first = submissions[0]
     click.echo(f"try tracking a demo complaint at /track: reference {first.reference}, "
                f"secret {first.secret}")

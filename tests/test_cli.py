@@ -35,7 +35,7 @@ def test_create_org_refuses_bad_input_clearly(app):
 
 def test_seed_demo_creates_once(app):
     first = run(app, "seed-demo")
-    assert first.exit_code == 0 and "created 4 organisations and 4 complaints" in first.output
+    assert first.exit_code == 0 and "created 4 organisations, 3 staff and 4 complaints" in first.output
     assert "try tracking a demo complaint" in first.output
     second = run(app, "seed-demo")
     assert second.exit_code == 0 and "nothing to do" in second.output

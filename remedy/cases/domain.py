@@ -25,9 +25,35 @@ OPEN = tuple(s for s in STATES if s not in FINAL)
 
 STAFF, COMPLAINANT = "staff", "complainant"
 
+# States as staff call them (the complainant reads core.vocabulary.STATES instead).
+STATE_NAMES = {
+    RECEIVED: N_("Received"),
+    TRIAGE: N_("Triage"),
+    NEEDS_INFO: N_("Waiting for the complainant"),
+    INADMISSIBLE: N_("Inadmissible"),
+    INVESTIGATING: N_("Investigating"),
+    REFERRED: N_("Referred"),
+    REMEDY_PROPOSED: N_("Remedy proposed"),
+    REMEDY_MONITORING: N_("Monitoring the remedy"),
+    CLOSED: N_("Closed"),
+    WITHDRAWN: N_("Withdrawn by the complainant"),
+}
+
+# Lines of the complainant's timeline, as staff read them.
+EVENT_NAMES = {
+    "filed": N_("filed the complaint"),
+    "message": N_("message"),
+    "amendment": N_("added to the complaint"),
+    "evidence_added": N_("added files"),
+    "consent_changed": N_("changed consents"),
+    "withdrawn": N_("withdrew the complaint"),
+    "state_changed": N_("next step"),
+    "remedy_update": N_("remedy"),
+}
+
 # What a caseworker sees on the button, by target state.
 ACTION_LABELS = {
-    TRIAGE: N_("Start triage"),
+    TRIAGE: N_("Triage: decide whether to take it up"),
     NEEDS_INFO: N_("Ask the complainant for information"),
     INADMISSIBLE: N_("Close as inadmissible"),
     INVESTIGATING: N_("Investigate"),

@@ -40,7 +40,6 @@ from remedy.core.vocabulary import (
     REMEDY_STATUSES,
     RIGHTS_DIMENSIONS,
     SECTORS,
-    STATES,
 )
 from remedy.intake.uploads import evidence_store
 
@@ -63,8 +62,8 @@ def queue():
     assign_form.assignee.choices = _assignees()
     return render_template(
         "cases/queue.html", page=page, filters=filters, errors=errors, assign_form=assign_form,
-        states=STATES, sectors=SECTORS, rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES,
-        assignees=_assignees(), today=date.today(),
+        states=domain.STATE_NAMES, sectors=SECTORS, rights=RIGHTS_DIMENSIONS,
+        filer_types=FILER_TYPES, assignees=_assignees(), today=date.today(),
     )
 
 
@@ -118,7 +117,8 @@ def _case_page(case, status=200, *, show_contact=False, **forms):
         message_form=forms.get("message_form") or MessageForm(),
         approval_form=ApprovalForm(), priority_form=priority_form, assign_form=assign_form,
         erase_form=forms.get("erase_form") or EraseForm(),
-        clock_labels={c.name: c.label for c in domain.CLOCKS}, states=STATES, sectors=SECTORS,
+        clock_labels={c.name: c.label for c in domain.CLOCKS}, states=domain.STATE_NAMES,
+        event_names=domain.EVENT_NAMES, sectors=SECTORS,
         rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES, remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
         today=date.today(),
@@ -311,6 +311,6 @@ def dashboard():
     return render_template(
         "cases/dashboard.html", workload=queries.workload(current_user),
         pending=queries.pending_approvals(current_user),
-        counts=queries.state_counts(current_user), states=STATES,
+        counts=queries.state_counts(current_user), states=domain.STATE_NAMES,
         is_admin=at_least(current_user.role, ORG_ADMIN),
     )
