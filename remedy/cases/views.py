@@ -32,6 +32,7 @@ from remedy.cases.forms import (
     TransitionForm,
 )
 from remedy.core.errors import ValidationFailed
+from remedy.core.forms import attach_failure
 from remedy.core.i18n import translate, translate_fields
 from remedy.core.vocabulary import (
     FILER_TYPES,
@@ -139,22 +140,27 @@ def show_contact(case_id):
     return _case_page(found, show_contact=True)
 
 
+def _form_step(case_id: int, form, form_name: str, default_field: str, anchor: str, action):
+    """The pattern of every form on the case page: check the form, run one service, go back
+    to the right part of the page; or show the page again with the errors beside the fields."""
+    found = services.case_for(current_user, case_id)
+    if form.validate():
+        try:
+            action(found)
+            return redirect(url_for("cases.case", case_id=case_id) + anchor)
+        except (ValidationFailed, domain.TransitionNotAllowed) as failure:
+            attach_failure(form, failure, default_field)
+    return _case_page(found, 422, **{form_name: form})
+
+
 @bp.post("/cases/<int:case_id>/transition")
 @staff_required()
 def transition(case_id):
-    found = services.case_for(current_user, case_id)
     form = TransitionForm()
-    if form.validate():
-        try:
-            services.apply_transition(found, form.to.data, user=current_user,
-                                      reason=form.reason.data, other_bodies=form.other_bodies.data)
-            return redirect(url_for("cases.case", case_id=case_id) + "#workflow")
-        except domain.TransitionNotAllowed as refusal:
-            form.to.errors = [translate(refusal.message)]
-        except ValidationFailed as failure:
-            for name, messages in translate_fields(failure.fields).items():
-                getattr(form, name, form.reason).errors = messages
-    return _case_page(found, 422, transition_form=form)
+    return _form_step(case_id, form, "transition_form", "to", "#workflow", lambda found:
+                      services.apply_transition(found, form.to.data, user=current_user,
+                                                reason=form.reason.data,
+                                                other_bodies=form.other_bodies.data))
 
 
 @bp.post("/cases/<int:case_id>/approval")
@@ -171,47 +177,28 @@ def decide(case_id):
 @bp.post("/cases/<int:case_id>/notes")
 @staff_required()
 def add_note(case_id):
-    found = services.case_for(current_user, case_id)
     form = NoteForm()
-    if form.validate():
-        try:
-            services.add_note(current_user, found, form.body.data)
-            return redirect(url_for("cases.case", case_id=case_id) + "#notes")
-        except ValidationFailed as failure:
-            form.body.errors = [m for ms in translate_fields(failure.fields).values() for m in ms]
-    return _case_page(found, 422, note_form=form)
+    return _form_step(case_id, form, "note_form", "body", "#notes",
+                      lambda found: services.add_note(current_user, found, form.body.data))
 
 
 @bp.post("/cases/<int:case_id>/messages")
 @staff_required()
 def message(case_id):
-    found = services.case_for(current_user, case_id)
     form = MessageForm()
-    if form.validate():
-        try:
-            services.message_complainant(current_user, found, form.body.data)
-            return redirect(url_for("cases.case", case_id=case_id) + "#messages")
-        except ValidationFailed as failure:
-            form.body.errors = [m for ms in translate_fields(failure.fields).values() for m in ms] \
-                or [translate(failure.message)]
-    return _case_page(found, 422, message_form=form)
+    return _form_step(case_id, form, "message_form", "body", "#messages",
+                      lambda found: services.message_complainant(current_user, found,
+                                                                 form.body.data))
 
 
 @bp.post("/cases/<int:case_id>/remedies")
 @staff_required()
 def add_remedy(case_id):
-    found = services.case_for(current_user, case_id)
     form = RemedyForm()
-    if form.validate():
-        try:
-            services.add_remedy(current_user, found, remedy_type=form.remedy_type.data,
-                                status=form.status.data, due_on=form.due_on.data or None,
-                                follow_up=form.follow_up.data)
-            return redirect(url_for("cases.case", case_id=case_id) + "#remedies")
-        except ValidationFailed as failure:
-            for name, messages in translate_fields(failure.fields).items():
-                getattr(form, name, form.follow_up).errors = messages
-    return _case_page(found, 422, remedy_form=form)
+    return _form_step(case_id, form, "remedy_form", "follow_up", "#remedies", lambda found:
+                      services.add_remedy(current_user, found, remedy_type=form.remedy_type.data,
+                                          status=form.status.data, due_on=form.due_on.data or None,
+                                          follow_up=form.follow_up.data))
 
 
 @bp.post("/cases/<int:case_id>/remedies/<int:remedy_id>")
@@ -268,18 +255,15 @@ def data_export(case_id):
 @bp.post("/cases/<int:case_id>/erase")
 @staff_required(SUPERVISOR)
 def erase(case_id):
-    found = services.case_for(current_user, case_id)
     form = EraseForm()
-    if form.validate():
+
+    def erase_confirmed(found):
         if not form.confirm.data:
-            form.confirm.errors = [_("Tick the box to confirm.")]
-        else:
-            try:
-                services.erase_complainant_data(found, user=current_user, reason=form.reason.data)
-                return redirect(url_for("cases.case", case_id=case_id))
-            except ValidationFailed as failure:
-                form.reason.errors = [m for ms in translate_fields(failure.fields).values() for m in ms]
-    return _case_page(found, 422, erase_form=form)
+            raise ValidationFailed(_("Tick the box to confirm."),
+                                   {"confirm": [_("Tick the box to confirm.")]})
+        services.erase_complainant_data(found, user=current_user, reason=form.reason.data)
+
+    return _form_step(case_id, form, "erase_form", "reason", "#data", erase_confirmed)
 
 
 @bp.route("/admin/case-settings", methods=["GET", "POST"])

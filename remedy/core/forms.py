@@ -1,0 +1,17 @@
+"""What every HTML form does with a domain refusal: put each message beside its field."""
+
+from remedy.core.errors import DomainError
+from remedy.core.i18n import translate, translate_fields
+
+
+def attach_failure(form, failure: DomainError, default_field: str) -> None:
+    """Errors keyed by field name go to that field (`consents.contact` -> `consent_contact`
+    is the caller's business); anything else, and a refusal without fields, to
+    `default_field`."""
+    fallback = getattr(form, default_field)
+    fields = translate_fields(failure.fields)
+    if not fields:
+        fallback.errors = list(fallback.errors or []) + [translate(failure.message)]
+    for name, messages in fields.items():
+        field = getattr(form, name, None) or fallback
+        field.errors = list(field.errors or []) + messages
