@@ -44,6 +44,9 @@ class QueueFilters:
     filer_type: str | None = None
     assignee: str | None = None  # a user id, "me" or "none"
     overdue: bool = False
+    # True: complaints made for many people (a group, or an organisation under a mandate);
+    # False: individual complaints. Collective claims (many complaints joined) add to this.
+    collective: bool | None = None
     q: str = ""
     sort: str = "deadline"
     page: int = 1
@@ -56,6 +59,7 @@ class QueueFilters:
                 "rights_dimension": self.rights_dimension, "country": self.country,
                 "filer_type": self.filer_type, "assignee": self.assignee,
                 "overdue": "1" if self.overdue else None, "q": self.q or None,
+                "collective": {True: "1", False: "0", None: None}[self.collective],
                 "sort": self.sort if self.sort != "deadline" else None}
         return {k: v for k, v in args.items() if v not in (None, [], "")}
 
@@ -96,6 +100,10 @@ def parse_filters(args: Mapping) -> QueueFilters:
         fields["page"] = [N_("Write a whole number.")]
     if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
         fields["per_page"] = [N_("Write a whole number between 1 and 100.")]
+    collective_arg = (get("collective") or "").lower()
+    if collective_arg and collective_arg not in ("1", "0", "true", "false", "yes", "no"):
+        fields["collective"] = [N_("Choose only from the options given.")]
+    collective = None if not collective_arg else collective_arg in ("1", "true", "yes")
     q = (get("q") or "")[:200]
     if fields:
         raise ValidationFailed(N_("Some answers need attention."), fields)
@@ -103,7 +111,7 @@ def parse_filters(args: Mapping) -> QueueFilters:
         states=states, sector=values["sector"], rights_dimension=values["rights_dimension"],
         country=normalise_country(country) if country else None, filer_type=values["filer_type"],
         assignee=assignee, overdue=(get("overdue") or "").lower() in ("1", "true", "yes", "on"),
-        q=q, sort=sort, page=int(page), per_page=int(per_page),
+        collective=collective, q=q, sort=sort, page=int(page), per_page=int(per_page),
         open_only=not states and (get("include_closed") or "") not in ("1", "true", "on"),
     )
 
@@ -149,6 +157,9 @@ def _filtered(user: User, f: QueueFilters, today: date):
         query = query.where(Case.assignee_id == int(f.assignee))
     if f.overdue:
         query = query.where(Case.next_due_on < today)
+    if f.collective is not None:
+        many = Complaint.filer_type.in_(("group", "representative_org"))
+        query = query.where(many if f.collective else ~many)
     if f.q:
         query = query.where(_text_match(f.q))
     return query

@@ -29,10 +29,10 @@ def test_no_token_or_a_revoked_token_is_a_401(app, staff, token):
 
 
 def test_bad_filters_name_the_parameter(app, staff, token):
-    response = app.test_client().get("/api/v1/cases?per_page=1000&state=nowhere",
+    response = app.test_client().get("/api/v1/cases?per_page=1000&state=nowhere&collective=maybe",
                                      headers=bearer(token("caseworker")))
     assert response.status_code == 422
-    assert {"per_page", "state"} <= set(response.get_json()["error"]["fields"])
+    assert {"per_page", "state", "collective"} <= set(response.get_json()["error"]["fields"])
 
 
 def test_transitions_and_the_409_with_allowed_targets(app, case, token):

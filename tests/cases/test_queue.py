@@ -41,6 +41,9 @@ def test_filters_search_and_overdue(app, staff, as_role):
     assert references(cw.get("/cases?rights_dimension=privacy_data_protection")
                       .get_data(as_text=True)) == [late[0]]
     assert work in cw.get("/cases?sort=age").get_data(as_text=True)
+    group = file_complaint(app, filer_type="group", group_size=40)[0]
+    assert references(cw.get("/cases?collective=1").get_data(as_text=True)) == [group]
+    assert group not in cw.get("/cases?collective=0").get_data(as_text=True)
     assert cw.get("/cases?sector=mining").status_code == 200  # a bad filter is explained, not a 500
 
 
