@@ -52,6 +52,11 @@ def configure(app: Flask, env: str, overrides: dict) -> None:
     if database_url.startswith(("postgresql://", "postgres://")):
         database_url = "postgresql+psycopg://" + database_url.split("://", 1)[1]
     app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    if database_url.startswith("postgresql"):
+        # Short queries: JIT compilation costs more than it saves (benchmarks/README.md).
+        options = dict(app.config["SQLALCHEMY_ENGINE_OPTIONS"])
+        options.setdefault("connect_args", {"options": "-c jit=off"})
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config.get("RATELIMIT_STORAGE_URI"):
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if not app.config.get("EVIDENCE_DIR"):

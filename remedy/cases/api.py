@@ -76,8 +76,11 @@ def case_detail(case: Case) -> dict:
 def list_cases():
     filters = queries.parse_filters(request.args)
     page = queries.queue(g.api_user, filters)
-    return jsonify({"items": [case_summary(c) for c in page.items], "page": page.page,
-                    "per_page": page.per_page, "total": page.total})
+    body = {"items": [case_summary(c) for c in page.items], "page": page.page,
+            "per_page": page.per_page, "total": page.total}
+    if page.total_capped:
+        body["total_capped"] = True  # a text search counts up to queries.SEARCH_COUNT_CAP
+    return jsonify(body)
 
 
 @bp.get("/cases/<int:case_id>")

@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Integer, String, Text
+from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from remedy.accounts.models import Organisation, User
@@ -12,16 +12,36 @@ from remedy.intake.models import Complaint
 
 
 class Case(db.Model):
+    """One organisation's handling of a complaint.
+
+    `sector`, `complainant_country` and `filer_type` copy the complaint's (which never
+    change) so that the queue filters, sorts and counts on this table and its indexes alone.
+    """
+
     __tablename__ = "cases"
+    __table_args__ = (
+        # The queue: one index per sort order, each led by the organisation.
+        Index("ix_cases_queue_deadline", "organisation_id", "next_due_on", "priority", "id"),
+        Index("ix_cases_queue_opened", "organisation_id", "opened_at", "id"),
+        Index("ix_cases_queue_priority", "organisation_id", "priority", "next_due_on", "id"),
+        # ... and for counting by the usual filters without touching the rows.
+        Index("ix_cases_org_state", "organisation_id", "state", "next_due_on"),
+        Index("ix_cases_org_sector", "organisation_id", "sector", "state"),
+        Index("ix_cases_org_country", "organisation_id", "complainant_country", "state"),
+        Index("ix_cases_org_assignee", "organisation_id", "assignee_id", "state"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"), index=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
     complaint_id: Mapped[int | None] = mapped_column(ForeignKey("complaints.id"), unique=True)
     state: Mapped[str] = mapped_column(String(32), default="received", index=True)
-    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    sector: Mapped[str | None] = mapped_column(String(32))
+    complainant_country: Mapped[str | None] = mapped_column(String(2))
+    filer_type: Mapped[str | None] = mapped_column(String(32))
+    assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # 1 urgent, 2 normal, 3 low
     priority: Mapped[int] = mapped_column(Integer, default=2)
-    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    opened_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     # The earliest due date of its running clocks (kept for sorting and the overdue filter).
@@ -36,7 +56,7 @@ class Case(db.Model):
 
     organisation: Mapped[Organisation] = relationship()
     complaint: Mapped[Complaint | None] = relationship(
-        backref=backref("case", uselist=False, lazy="joined")
+        backref=backref("case", uselist=False)
     )
     assignee: Mapped[User | None] = relationship(foreign_keys=[assignee_id])
     pending_by: Mapped[User | None] = relationship(foreign_keys=[pending_by_id])

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import String, cast, func, literal_column, select, text
+from sqlalchemy import String, and_, cast, func, literal_column, select, text
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager, joinedload
 
@@ -116,11 +116,13 @@ def parse_filters(args: Mapping) -> QueueFilters:
     )
 
 
-def _text_match(q: str):
-    """Full-text search of title and narrative: PostgreSQL's index, or SQLite's FTS5."""
+def _text_match(q: str, organisation_id: int):
+    """Full-text search of title and narrative, within one organisation's complaints:
+    PostgreSQL's GIN index, or SQLite's FTS5 table."""
     if db.engine.dialect.name == "postgresql":
-        return literal_column("complaints.search_vector").op("@@")(
-            func.websearch_to_tsquery("simple", q))
+        return and_(Complaint.organisation_id == organisation_id,
+                    literal_column("complaints.search_vector").op("@@")(
+                        func.websearch_to_tsquery("simple", q)))
     terms = " ".join('"' + term.replace('"', '""') + '"' for term in q.split())
     return Complaint.id.in_(
         select(literal_column("rowid")).select_from(text("complaints_fts"))
@@ -134,21 +136,29 @@ def _json_list_has(column, value: str):
     return cast(column, String).like(f'%"{value}"%')
 
 
-def _filtered(user: User, f: QueueFilters, today: date):
-    query = (select(Case).join(Case.complaint)
-             .where(Case.organisation_id == user.organisation_id))
+def _needs_complaints(f: QueueFilters) -> bool:
+    return bool(f.rights_dimension or f.q)
+
+
+def _filtered(user, f: QueueFilters, today: date, *, join_complaints: bool):
+    """The cases the filters choose. Everything but the rights and the text search is a
+    column of `cases` (with an index led by the organisation), so counting needs no join."""
+    query = select(Case).where(Case.organisation_id == user.organisation_id)
+    if join_complaints:
+        query = query.join(Case.complaint)
     if f.states:
         query = query.where(Case.state.in_(f.states))
     elif f.open_only:
         query = query.where(Case.state.in_(domain.OPEN))
     if f.sector:
-        query = query.where(Complaint.sector == f.sector)
-    if f.rights_dimension:
-        query = query.where(_json_list_has(Complaint.rights_dimensions, f.rights_dimension))
+        query = query.where(Case.sector == f.sector)
     if f.country:
-        query = query.where(Complaint.complainant_country == f.country)
+        query = query.where(Case.complainant_country == f.country)
     if f.filer_type:
-        query = query.where(Complaint.filer_type == f.filer_type)
+        query = query.where(Case.filer_type == f.filer_type)
+    if f.collective is not None:
+        many = Case.filer_type.in_(("group", "representative_org"))
+        query = query.where(many if f.collective else ~many)
     if f.assignee == "me":
         query = query.where(Case.assignee_id == user.id)
     elif f.assignee == "none":
@@ -157,23 +167,29 @@ def _filtered(user: User, f: QueueFilters, today: date):
         query = query.where(Case.assignee_id == int(f.assignee))
     if f.overdue:
         query = query.where(Case.next_due_on < today)
-    if f.collective is not None:
-        many = Complaint.filer_type.in_(("group", "representative_org"))
-        query = query.where(many if f.collective else ~many)
+    if f.rights_dimension:
+        query = query.where(Complaint.organisation_id == user.organisation_id,
+                            _json_list_has(Complaint.rights_dimensions, f.rights_dimension))
     if f.q:
-        query = query.where(_text_match(f.q))
+        query = query.where(_text_match(f.q, user.organisation_id))
     return query
 
 
 def _ordered(query, sort: str):
-    due_last = sql_case((Case.next_due_on.is_(None), 1), else_=0)
+    """Orders that the queue indexes serve (NULLS LAST is PostgreSQL's ascending default)."""
+    due = Case.next_due_on.asc().nulls_last()
     orders = {
-        "deadline": (due_last, Case.next_due_on, Case.priority, Case.id),
+        "deadline": (due, Case.priority, Case.id),
         "age": (Case.opened_at, Case.id),
         "newest": (Case.opened_at.desc(), Case.id.desc()),
-        "priority": (Case.priority, due_last, Case.next_due_on, Case.id),
+        "priority": (Case.priority, due, Case.id),
     }
     return query.order_by(*orders[sort])
+
+
+# A text search counts its matches up to here ("1,000+"): an exact count of a common word
+# would read every matching complaint, and nobody pages through a thousand results.
+SEARCH_COUNT_CAP = 1000
 
 
 @dataclass
@@ -182,21 +198,33 @@ class Page:
     total: int
     page: int
     per_page: int
+    total_capped: bool = False
 
     @property
     def pages(self) -> int:
         return max(1, -(-self.total // self.per_page))
 
 
-def queue(user: User, f: QueueFilters) -> Page:
+def _count(user, f: QueueFilters, today: date) -> tuple[int, bool]:
+    """How many cases match; for a text search, at most SEARCH_COUNT_CAP (and whether the
+    cap was reached)."""
+    base = _filtered(user, f, today, join_complaints=_needs_complaints(f)).with_only_columns(Case.id)
+    if f.q:
+        capped = db.session.scalar(select(func.count()).select_from(
+            base.limit(SEARCH_COUNT_CAP + 1).subquery()))
+        return min(capped, SEARCH_COUNT_CAP), capped > SEARCH_COUNT_CAP
+    return db.session.scalar(select(func.count()).select_from(base.subquery())) or 0, False
+
+
+def queue(user, f: QueueFilters) -> Page:
     today = utcnow().date()
-    base = _filtered(user, f, today)
-    total = db.session.scalar(select(func.count()).select_from(base.order_by(None).subquery()))
+    total, capped = _count(user, f, today)
     items = db.session.scalars(
-        _ordered(base, f.sort).options(contains_eager(Case.complaint))
+        _ordered(_filtered(user, f, today, join_complaints=True), f.sort)
+        .options(contains_eager(Case.complaint), joinedload(Case.assignee))
         .limit(f.per_page).offset((f.page - 1) * f.per_page)
     ).unique().all()
-    return Page(items=items, total=total or 0, page=f.page, per_page=f.per_page)
+    return Page(items=items, total=total, page=f.page, per_page=f.per_page, total_capped=capped)
 
 
 # --- export ---------------------------------------------------------------------------------
@@ -218,7 +246,7 @@ EXPORT_COLUMNS = ("reference", "state", "opened", "next_due", "assignee", "prior
 def export_rows(user: User, f: QueueFilters):
     """Every case the filters match (no paging), as CSV text in chunks."""
     today = utcnow().date()
-    query = _ordered(_filtered(user, f, today), f.sort).options(
+    query = _ordered(_filtered(user, f, today, join_complaints=True), f.sort).options(
         contains_eager(Case.complaint), joinedload(Case.assignee))
     buffer = io.StringIO()
     writer = csv.writer(buffer)

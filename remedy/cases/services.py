@@ -49,7 +49,9 @@ def open_case(complaint: Complaint) -> Case:
     """A new complaint becomes a case of its handling organisation (in the caller's
     transaction), with its first clock running."""
     case = Case(organisation=complaint.organisation, complaint=complaint, state=domain.RECEIVED,
-                opened_at=complaint.received_at)
+                opened_at=complaint.received_at, sector=complaint.sector,
+                complainant_country=complaint.complainant_country,
+                filer_type=complaint.filer_type)
     db.session.add(case)
     clocks.advance(case, domain.RECEIVED, complaint.received_at.date())
     db.session.flush()

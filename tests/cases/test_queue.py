@@ -82,3 +82,18 @@ def test_supervisors_see_workload_and_caseworkers_cannot(app, staff, as_role):
     assert as_role("caseworker").get("/supervisor").status_code == 403
     html = as_role("supervisor").get("/supervisor").get_data(as_text=True)
     assert "Workload" in html and "Nobody" in html
+
+
+def test_a_text_search_counts_up_to_a_cap(app, staff, as_role, token, monkeypatch):
+    from remedy.cases import queries
+
+    monkeypatch.setattr(queries, "SEARCH_COUNT_CAP", 2)
+    for _ in range(3):
+        file_complaint(app, narrative="The welfare chatbot refused my application every time.")
+    assert "More than 2 cases" in as_role("caseworker").get("/cases?q=chatbot").get_data(as_text=True)
+    body = app.test_client().get("/api/v1/cases?q=chatbot",
+                                 headers={"Authorization": f"Bearer {token('caseworker')}"}).get_json()
+    assert body["total"] == 2 and body["total_capped"] is True and len(body["items"]) == 3
+    exact = app.test_client().get("/api/v1/cases", headers={
+        "Authorization": f"Bearer {token('caseworker')}"}).get_json()
+    assert exact["total"] == 3 and "total_capped" not in exact
