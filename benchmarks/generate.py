@@ -5,8 +5,9 @@ and any number of complaints, each with its case, as plain tuples in the column 
 The shape follows what an installation receives: a few sectors and AI systems account for
 most complaints (Zipf-like weights), most filers are individuals, narratives are a few
 hundred to a few thousand characters (log-normal) in the organisation's languages, volume
-grows over three years, and older cases are more often closed. The same seed and `today`
-give the same rows.
+grows over three years, and older cases are more often closed. The same seed gives the
+same rows on any day, their dates relative to `today` (only the dates written in the
+narratives, and so their lengths, differ).
 """
 
 import math
@@ -183,9 +184,8 @@ class Generator:
 
     def chunk(self, index: int, size: int, total: int):
         """(complaint, case) tuples for rows index*size .. (index+1)*size - 1 (ids start at
-        1), stopping at `total`. Each chunk has its own random stream, so chunks can be
-        made in any order, by any process, and still give the same rows."""
-        self.rng = random.Random(f"{self.seed}:{index}")
+        1), stopping at `total`. Every row has its own random stream, so chunks can be made
+        in any order, by any process, and still give the same rows."""
         for n in range(index * size, min(total, (index + 1) * size)):
             yield self._row(n)
 
@@ -232,11 +232,15 @@ class Generator:
 
     def _row(self, n: int):
         rng = self.rng
+        # Each row has its own random stream, and draws its text last: the text depends on
+        # `today` (dates in it change its length), everything else does not.
+        rng.seed(self.seed * 10_000_000_000 + n)
         org = self.org(rng)
         complaint_id = n + 1
         # Volume grows over three years: density of "fraction of the way through" is 2t.
         days_ago = int(1095 * (1 - math.sqrt(rng.random())))
         received_at = self.now - timedelta(days=days_ago, seconds=rng.randint(0, 86_399))
+        case = self._case(complaint_id, org.id, received_at, days_ago)
         language = self.language[org.id](rng)
         sector = self.sector(rng)
         fitting = self.systems_for[sector]
@@ -251,28 +255,31 @@ class Generator:
         grounds = (rng.sample(GROUNDS, rng.randint(1, 2))
                    if "equality_non_discrimination" in rights else [])
         remedies = rng.sample(REMEDIES, rng.randint(1, 3))
-        named = deployer or deployer_names[0]  # the form field left blank, the story names it
-        title = rng.choice(PHRASES[language]["title"]).format(system=system, deployer=named)[:200]
-        narrative = self._narrative(language, system, named, received_at.date())
         has_contact = rng.random() < 0.7
         given, family = NAMES[language]
         contact_name = f"{rng.choice(given)} {rng.choice(family)}" if has_contact else None
         locale = {"fr": "fr", "zh": "zh_Hans"}.get(language, "en")
+        secret_hash = f"{rng.getrandbits(256):064x}"
+        channel = "web" if rng.random() < 0.85 else "api"
+        harm_country = country if rng.random() < 0.9 else org.country
+        date_of_harm = (received_at.date() - timedelta(days=rng.randint(0, 180))
+                        if rng.random() < 0.8 else None)
+        group_size = rng.randint(2, 400) if filer_type == "group" else None
+        consents = (has_contact, rng.random() < 0.3, rng.random() < 0.2)
+        named = deployer or deployer_names[0]  # the form field left blank, the story names it
+        title = rng.choice(PHRASES[language]["title"]).format(system=system, deployer=named)[:200]
+        narrative = self._narrative(language, system, named, received_at.date())
 
         complaint = (
-            complaint_id, reference(n), f"{rng.getrandbits(256):064x}", org.id,
-            "web" if rng.random() < 0.85 else "api", received_at, filer_type, title, narrative,
-            language, country, country if rng.random() < 0.9 else org.country, system, deployer,
+            complaint_id, reference(n), secret_hash, org.id, channel, received_at, filer_type,
+            title, narrative, language, country, harm_country, system, deployer,
             deployer_country if deployer else None, sector, _json(rights), "[]", _json(grounds),
-            _json(remedies),
-            received_at.date() - timedelta(days=rng.randint(0, 180)) if rng.random() < 0.8 else None,
-            rng.randint(2, 400) if filer_type == "group" else None,
+            _json(remedies), date_of_harm, group_size,
             "Digital Rights Collective" if filer_type == "representative_org" else None,
             contact_name, f"person{complaint_id}@example.net" if has_contact else None,
-            language if has_contact else None, locale, has_contact, rng.random() < 0.3,
-            rng.random() < 0.2,
+            language if has_contact else None, locale, *consents,
         )
-        return complaint, self._case(complaint_id, org.id, received_at, days_ago)
+        return complaint, case
 
     def _case(self, case_id, organisation_id, opened_at, days_ago):
         rng = self.rng

@@ -8,7 +8,9 @@ two backends are busier than one). The secondary indexes of
 the two big tables are dropped for the load and created again afterwards from their own
 definitions (`pg_get_indexdef`), which is much faster than maintaining them row by row and
 leaves the same schema; primary keys, unique and foreign-key constraints stay in place and
-are checked throughout. No audit events or clocks are written: the queue does not read them.
+are checked throughout. Columns of `cases` that copy the complaint's (same name) get its
+values, as the migration that added them did. No audit events or clocks are written: the
+queue does not read them.
 """
 
 import os
@@ -38,14 +40,27 @@ def make_app(url: str):
 
 
 def loaded_rows(url: str) -> int | None:
-    """How many complaints that each have a case the database holds (None: no database)."""
+    """How many complaints, each with its case, the database holds; None if there is no
+    database or its schema is not at the migrations' head (the app's code moved on)."""
     try:
         with psycopg.connect(libpq_url(url)) as conn:
+            version = conn.execute("SELECT version_num FROM alembic_version").fetchone()[0]
             complaints = conn.execute("SELECT count(*) FROM complaints").fetchone()[0]
             cases = conn.execute("SELECT count(*) FROM cases").fetchone()[0]
     except (psycopg.OperationalError, psycopg.errors.UndefinedTable):
         return None
-    return complaints if complaints == cases else None
+    return complaints if complaints == cases and version == migrations_head() else None
+
+
+def migrations_head() -> str:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    from remedy.app import ROOT
+
+    config = Config()
+    config.set_main_option("script_location", str(ROOT / "migrations"))
+    return ScriptDirectory.from_config(config).get_current_head()
 
 
 def recreate_database(url: str) -> None:
@@ -82,12 +97,13 @@ def load(url: str = DEFAULT_URL, rows: int = 100_000, seed: int = 20261127,
     with psycopg.connect(libpq_url(url)) as conn:
         _insert_organisations(conn)
         indexes = _drop_secondary_indexes(conn)
+        mirrored = _mirrored_columns(conn)
 
     step = time.perf_counter()
     chunks = range(-(-rows // chunk))
     done = 0
     with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = [pool.submit(_load_chunk, url, seed, today, i, chunk, rows) for i in chunks]
+        futures = [pool.submit(_load_chunk, url, seed, today, i, chunk, rows, mirrored) for i in chunks]
         for future in as_completed(futures):
             done += future.result()
             elapsed = time.perf_counter() - step
@@ -142,19 +158,29 @@ def _drop_secondary_indexes(conn) -> list[tuple[str, str]]:
     return rows
 
 
-def _load_chunk(url: str, seed: int, today: date, index: int, size: int, total: int) -> int:
+def _mirrored_columns(conn) -> tuple[str, ...]:
+    """Columns of `cases` that copy the complaint's column of the same name (the queue
+    filters on them without a join), in the order of COMPLAINT_COLUMNS."""
+    names = {row[0] for row in conn.execute(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = 'cases'")}
+    return tuple(c for c in COMPLAINT_COLUMNS if c in names and c not in ("id", "organisation_id"))
+
+
+def _load_chunk(url: str, seed: int, today: date, index: int, size: int, total: int,
+                mirrored: tuple[str, ...]) -> int:
     """One chunk of complaints and their cases, in one transaction; the rows written."""
     complaint_copy = sql.SQL("COPY complaints ({}) FROM STDIN").format(
         sql.SQL(", ").join(map(sql.Identifier, COMPLAINT_COLUMNS)))
     case_copy = sql.SQL("COPY cases ({}) FROM STDIN").format(
-        sql.SQL(", ").join(map(sql.Identifier, CASE_COLUMNS)))
+        sql.SQL(", ").join(map(sql.Identifier, CASE_COLUMNS + mirrored)))
+    positions = [COMPLAINT_COLUMNS.index(c) for c in mirrored]
     cases = []
     with psycopg.connect(libpq_url(url)) as conn, conn.cursor() as cur:
         # Complaints are generated while COPY streams them to the server.
         with cur.copy(complaint_copy) as copy:
             for complaint, case in Generator(seed=seed, today=today).chunk(index, size, total):
                 copy.write_row(complaint)
-                cases.append(case)
+                cases.append(case + tuple(complaint[i] for i in positions))
         with cur.copy(case_copy) as copy:
             for case in cases:
                 copy.write_row(case)
