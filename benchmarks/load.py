@@ -13,6 +13,7 @@ values, as the migration that added them did. No audit events or clocks are writ
 queue does not read them.
 """
 
+import json
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor, ThreadPoolExecutor, as_completed
@@ -22,6 +23,7 @@ import psycopg
 from psycopg import sql
 
 from benchmarks.generate import CASE_COLUMNS, COMPLAINT_COLUMNS, ORGANISATIONS, Generator, users
+from remedy.cases.domain import rights_mask
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/remedy_bench"
 BIG_TABLES = ("complaints", "cases")
@@ -166,21 +168,31 @@ def _mirrored_columns(conn) -> tuple[str, ...]:
     return tuple(c for c in COMPLAINT_COLUMNS if c in names and c not in ("id", "organisation_id"))
 
 
+def _has_rights_mask(url: str) -> bool:
+    """Whether `cases` has the rights as bits (migration 0006), filled from the complaint."""
+    with psycopg.connect(libpq_url(url)) as conn:
+        return conn.execute("SELECT 1 FROM information_schema.columns WHERE "
+                            "table_name = 'cases' AND column_name = 'rights_mask'").fetchone() is not None
+
+
 def _load_chunk(url: str, seed: int, today: date, index: int, size: int, total: int,
                 mirrored: tuple[str, ...]) -> int:
     """One chunk of complaints and their cases, in one transaction; the rows written."""
     complaint_copy = sql.SQL("COPY complaints ({}) FROM STDIN").format(
         sql.SQL(", ").join(map(sql.Identifier, COMPLAINT_COLUMNS)))
+    with_mask = ("rights_mask",) if _has_rights_mask(url) else ()
     case_copy = sql.SQL("COPY cases ({}) FROM STDIN").format(
-        sql.SQL(", ").join(map(sql.Identifier, CASE_COLUMNS + mirrored)))
+        sql.SQL(", ").join(map(sql.Identifier, CASE_COLUMNS + mirrored + with_mask)))
     positions = [COMPLAINT_COLUMNS.index(c) for c in mirrored]
+    rights_at = COMPLAINT_COLUMNS.index("rights_dimensions")
     cases = []
     with psycopg.connect(libpq_url(url)) as conn, conn.cursor() as cur:
         # Complaints are generated while COPY streams them to the server.
         with cur.copy(complaint_copy) as copy:
             for complaint, case in Generator(seed=seed, today=today).chunk(index, size, total):
                 copy.write_row(complaint)
-                cases.append(case + tuple(complaint[i] for i in positions))
+                mask = ((rights_mask(json.loads(complaint[rights_at])),) if with_mask else ())
+                cases.append(case + tuple(complaint[i] for i in positions) + mask)
         with cur.copy(case_copy) as copy:
             for case in cases:
                 copy.write_row(case)

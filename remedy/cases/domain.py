@@ -25,6 +25,18 @@ OPEN = tuple(s for s in STATES if s not in FINAL)
 
 STAFF, COMPLAINANT = "staff", "complainant"
 
+# The rights dimensions of a case as bits of one integer, so that the queue filters and
+# counts them inside its indexes (see Case.rights_mask).
+RIGHTS_BITS = {"privacy_data_protection": 1, "equality_non_discrimination": 2,
+               "access_to_remedy": 4, "other": 8}
+
+
+def rights_mask(dimensions) -> int:
+    mask = 0
+    for dimension in dimensions or ():
+        mask |= RIGHTS_BITS.get(dimension, 0)
+    return mask
+
 # States as staff call them (the complainant reads core.vocabulary.STATES instead).
 STATE_NAMES = {
     RECEIVED: N_("Received"),

@@ -14,8 +14,9 @@ from remedy.intake.models import Complaint
 class Case(db.Model):
     """One organisation's handling of a complaint.
 
-    `sector`, `complainant_country` and `filer_type` copy the complaint's (which never
-    change) so that the queue filters, sorts and counts on this table and its indexes alone.
+    `sector`, `complainant_country`, `filer_type` and `rights_mask` (the rights dimensions
+    as bits, `domain.RIGHTS_BITS`) copy the complaint's, which never change, so that the
+    queue filters, sorts and counts on this table and its indexes alone.
     """
 
     __tablename__ = "cases"
@@ -25,10 +26,11 @@ class Case(db.Model):
         Index("ix_cases_queue_opened", "organisation_id", "opened_at", "id"),
         Index("ix_cases_queue_priority", "organisation_id", "priority", "next_due_on", "id"),
         # ... and for counting by the usual filters without touching the rows.
-        Index("ix_cases_org_state", "organisation_id", "state", "next_due_on"),
-        Index("ix_cases_org_sector", "organisation_id", "sector", "state"),
-        Index("ix_cases_org_country", "organisation_id", "complainant_country", "state"),
-        Index("ix_cases_org_assignee", "organisation_id", "assignee_id", "state"),
+        Index("ix_cases_org_state", "organisation_id", "state", "next_due_on", "rights_mask"),
+        Index("ix_cases_org_sector", "organisation_id", "sector", "state", "rights_mask"),
+        Index("ix_cases_org_country", "organisation_id", "complainant_country", "state",
+              "rights_mask"),
+        Index("ix_cases_org_assignee", "organisation_id", "assignee_id", "state", "rights_mask"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,6 +40,7 @@ class Case(db.Model):
     sector: Mapped[str | None] = mapped_column(String(32))
     complainant_country: Mapped[str | None] = mapped_column(String(2))
     filer_type: Mapped[str | None] = mapped_column(String(32))
+    rights_mask: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     assignee_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     # 1 urgent, 2 normal, 3 low
     priority: Mapped[int] = mapped_column(Integer, default=2)

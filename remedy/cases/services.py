@@ -51,7 +51,8 @@ def open_case(complaint: Complaint) -> Case:
     case = Case(organisation=complaint.organisation, complaint=complaint, state=domain.RECEIVED,
                 opened_at=complaint.received_at, sector=complaint.sector,
                 complainant_country=complaint.complainant_country,
-                filer_type=complaint.filer_type)
+                filer_type=complaint.filer_type,
+                rights_mask=domain.rights_mask(complaint.rights_dimensions))
     db.session.add(case)
     clocks.advance(case, domain.RECEIVED, complaint.received_at.date())
     db.session.flush()
