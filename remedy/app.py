@@ -107,6 +107,7 @@ def register_blueprints(app: Flask) -> None:
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
     from remedy.pages import bp as pages_bp
+    from remedy.registry import api as _registry_api  # noqa: F401  (routes on api_bp)
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(intake_bp)

@@ -49,6 +49,8 @@ EXPECTED = {
     ('POST', '/api/v1/complaints/<reference>/evidence'): {'anon': (401, 401), 'complainant': (422, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
     ('POST', '/api/v1/complaints/<reference>/messages'): {'anon': (401, 401), 'complainant': (422, 401), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
     ('POST', '/api/v1/complaints/<reference>/withdraw'): {'anon': (401, 401), 'complainant': (200, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('GET', '/api/v1/registry/respondents'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('PATCH', '/api/v1/registry/respondents/<int:respondent_id>'): {'anon': 401, 'complainant': 401, 'caseworker': 403, 'supervisor': 200, 'org_admin': 200, 'other': 403},
     ('GET', '/cases'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/cases/<int:case_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
     ('POST', '/cases/<int:case_id>/approval'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (403, 403)},
@@ -134,7 +136,7 @@ def _world(app):
             db.session.commit()
             world[key] = {"reference": body["reference"], "secret": body["secret"],
                           "case_id": case.id, "evidence_id": complaint.evidence[0].id,
-                          "remedy_id": remedy.id}
+                          "remedy_id": remedy.id, "respondent_id": complaint.deployer_id}
     return world
 
 
@@ -158,6 +160,7 @@ def _url(rule, world, target):
         "remedy_id": world[target]["remedy_id"], "reference": world[target]["reference"],
         "token_id": world["token_ids"][target], "user_id": world["user_ids"][target],
         "token": "not-a-valid-token", "filename": "remedy.css",
+        "respondent_id": world["own"]["respondent_id"],
     }
     url = rule.rule
     for name, value in values.items():

@@ -1,12 +1,19 @@
 """Resolve what a filer typed to registry entries, creating entries for new names.
 
-Callers own the transaction: these functions add and flush, never commit.
+The resolve functions work inside the caller's transaction (add and flush, never commit);
+the staff corrections at the end are units of work of their own.
 """
 
-from sqlalchemy import select
+from sqlalchemy import func, or_, select
+from werkzeug.exceptions import Forbidden
 
+from remedy.accounts.domain import SUPERVISOR, at_least
+from remedy.core import audit
+from remedy.core.errors import Conflict, NotFound
+from remedy.core.messages import N_
 from remedy.extensions import db
-from remedy.registry.domain import name_key
+from remedy.jobs import commit
+from remedy.registry.domain import name_key, parse_respondent_changes
 from remedy.registry.models import AISystem, RegistryAlias, Respondent
 
 
@@ -50,3 +57,71 @@ def resolve_ai_system(name: str, provider: Respondent | None = None) -> AISystem
     elif provider is not None and system.provider_id is None:
         system.provider_id = provider.id
     return system
+
+
+# --- staff reading and correcting the registry ------------------------------------------------
+
+
+def search_respondents(q: str | None, *, page: int = 1, per_page: int = 20):
+    """Respondents whose name or an alias contains `q` (compared as keys), with paging."""
+    query = select(Respondent)
+    if q and q.strip():
+        query = query.where(or_(
+            Respondent.id.in_(select(RegistryAlias.respondent_id).where(
+                RegistryAlias.key.contains(name_key(q), autoescape=True))),
+            func.lower(Respondent.name).contains(q.strip().lower(), autoescape=True),
+        ))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = db.session.scalars(query.order_by(Respondent.name, Respondent.id)
+                               .limit(per_page).offset((page - 1) * per_page)).all()
+    return items, total
+
+
+def respondent(respondent_id: int) -> Respondent:
+    found = db.session.get(Respondent, respondent_id)
+    if found is None:
+        raise NotFound(N_("There is no such respondent."))
+    return found
+
+
+def update_respondent(user, respondent_id: int, data) -> Respondent:
+    """A supervisor or organisation admin corrects a respondent: main establishment, public
+    authority, contact, kind, aliases (the list given replaces the old one). An alias that
+    already names another respondent is refused: merging entries is a decision of its own."""
+    if not at_least(user.role, SUPERVISOR):
+        raise Forbidden()
+    found = respondent(respondent_id)
+    changes = parse_respondent_changes(data)
+    old = {k: getattr(found, k) for k in changes if k != "aliases"}
+    if "aliases" in changes:
+        wanted = {name_key(a): a for a in changes.pop("aliases")}
+        taken = db.session.scalars(select(RegistryAlias).where(
+            RegistryAlias.key.in_(wanted), RegistryAlias.respondent_id != found.id,
+            RegistryAlias.respondent_id.is_not(None))).all()
+        if taken:
+            raise Conflict(N_("This name already belongs to another respondent."),
+                           {"aliases": [N_("This name already belongs to another respondent.")]})
+        old["aliases"] = sorted(a.alias for a in found.aliases)
+        for alias in list(found.aliases):
+            if alias.key not in wanted:
+                db.session.delete(alias)
+        have = {a.key for a in found.aliases}
+        for key, alias in wanted.items():
+            if key not in have:
+                db.session.add(RegistryAlias(respondent=found, alias=alias, key=key))
+        changes_for_audit = {"aliases": sorted(wanted.values())}
+    else:
+        changes_for_audit = {}
+    for name, value in changes.items():
+        setattr(found, name, value)
+    audit.record("registry.respondent_updated", actor=f"user:{user.id}", subject_type="respondent",
+                 subject_id=found.id, organisation_id=user.organisation_id, old=old,
+                 new={**changes, **changes_for_audit})
+    commit()
+    return found
+
+
+def systems_of(found: Respondent) -> list[AISystem]:
+    """The AI systems this respondent provides."""
+    return db.session.scalars(select(AISystem).where(AISystem.provider_id == found.id)
+                              .order_by(AISystem.name)).all()

@@ -1,0 +1,54 @@
+"""The registry through the staff API: search respondents, correct one."""
+
+from flask import g, jsonify, request
+
+from remedy.accounts.auth import api_staff
+from remedy.api import bp, json_body
+from remedy.core.errors import ValidationFailed
+from remedy.core.messages import N_
+from remedy.registry import services
+from remedy.registry.models import Respondent
+
+
+def _aliases(entity) -> list[str]:
+    return sorted(a.alias for a in entity.aliases)
+
+
+def respondent_json(respondent: Respondent) -> dict:
+    systems = services.systems_of(respondent)
+    return {
+        "id": respondent.id,
+        "name": respondent.name,
+        "kind": respondent.kind,
+        "main_establishment_country": respondent.main_establishment_country,
+        "is_public_authority": respondent.is_public_authority,
+        "contact_email": respondent.contact_email,
+        "aliases": _aliases(respondent),
+        "ai_systems": [{"id": s.id, "name": s.name, "aliases": _aliases(s)} for s in systems],
+    }
+
+
+def _page_args() -> tuple[int, int]:
+    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
+    if not page.isdigit() or int(page) < 1 or not per_page.isdigit() \
+            or not 1 <= int(per_page) <= 100:
+        raise ValidationFailed(N_("Some answers need attention."),
+                               {"per_page": [N_("Write a whole number between 1 and 100.")]})
+    return int(page), int(per_page)
+
+
+@bp.get("/registry/respondents")
+@api_staff()
+def list_respondents():
+    page, per_page = _page_args()
+    items, total = services.search_respondents(request.args.get("q"), page=page,
+                                               per_page=per_page)
+    return jsonify({"items": [respondent_json(r) for r in items], "page": page,
+                    "per_page": per_page, "total": total})
+
+
+@bp.patch("/registry/respondents/<int:respondent_id>")
+@api_staff()
+def correct_respondent(respondent_id):
+    respondent = services.update_respondent(g.api_user, respondent_id, json_body())
+    return jsonify(respondent_json(respondent))
