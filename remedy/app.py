@@ -108,11 +108,14 @@ def register_blueprints(app: Flask) -> None:
     from remedy.intake import views as _intake_views  # noqa: F401
     from remedy.pages import bp as pages_bp
     from remedy.registry import api as _registry_api  # noqa: F401  (routes on api_bp)
+    from remedy.registry import bp as registry_bp
+    from remedy.registry import views as _registry_views  # noqa: F401
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cases_bp)
+    app.register_blueprint(registry_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 
