@@ -25,6 +25,8 @@ def name_key(name: str) -> str:
 
 
 KINDS = ("deployer", "provider")
+KIND_LABELS = {"deployer": N_("Deployer (uses the system)"),
+               "provider": N_("Provider (builds the system)")}
 
 
 def parse_respondent_changes(data) -> dict:

@@ -9,7 +9,7 @@ from remedy.core.codes import normalise_country
 from remedy.core.errors import Conflict, ValidationFailed
 from remedy.core.i18n import translate_fields
 from remedy.registry import bp, services
-from remedy.registry.domain import KINDS
+from remedy.registry.domain import KIND_LABELS
 
 
 @bp.get("/registry")
@@ -49,5 +49,5 @@ def respondent(respondent_id):
             errors, status = translate_fields(failure.fields), 422
     return render_template(
         "registry/respondent.html", respondent=found, systems=services.systems_of(found),
-        can_edit=can_edit, errors=errors, values=values, kinds=KINDS,
+        can_edit=can_edit, errors=errors, values=values, kinds=KIND_LABELS,
         saved=request.args.get("saved")), status
