@@ -102,6 +102,14 @@ class EvidenceStore:
     def delete(self, sha256: str) -> None:
         self._path(sha256).unlink(missing_ok=True)
 
+    def stored_before(self, moment: float):
+        """The SHA-256 of every file last written before `moment` (a Unix time)."""
+        if not self.root.exists():
+            return
+        for path in self.root.glob("??/??/*"):
+            if len(path.name) == 64 and path.stat().st_mtime < moment:
+                yield path.name
+
 
 def check_limits(
     files: list[InspectedFile], *, already: int = 0, already_bytes: int = 0,

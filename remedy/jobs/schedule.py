@@ -10,6 +10,7 @@ from rq.cron import CronScheduler
 
 from remedy.cases.jobs import apply_retention, send_deadline_digests
 from remedy.extensions import db
+from remedy.intake.jobs import purge_unclaimed_evidence
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
 
@@ -20,6 +21,7 @@ PERIODIC = [
     (sweep_outbox, "emails", 60),
     (send_deadline_digests, "default", "0 6 * * 1-5"),
     (apply_retention, "default", "30 2 * * *"),
+    (purge_unclaimed_evidence, "default", "45 2 * * *"),
 ]
 
 

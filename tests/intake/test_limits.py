@@ -71,3 +71,36 @@ def test_a_request_over_the_size_limit_gets_a_page_not_a_crash(small):
     api = client.post("/api/v1/complaints", data=b"{" + b" " * 300_000 + b"}",
                       content_type="application/json")
     assert api.status_code == 413 and api.get_json()["error"]["code"] == "too_large"
+
+
+def test_files_of_a_form_never_sent_are_deleted_after_their_receipt_expires(app, base_config):
+    import os
+    import time
+    from pathlib import Path
+
+    from remedy.intake.jobs import purge_unclaimed_evidence
+    from tests.conftest import app_context
+
+    client = app.test_client()
+    abandoned = post_form(client, "/complaints/new",
+                          form_data(title="", evidence=[text_file(30, "left-behind.txt")]),
+                          content_type="multipart/form-data")
+    assert abandoned.status_code == 422  # the file was stored, the complaint not
+    kept = post_form(client, "/complaints/new", form_data(evidence=[text_file(40, "sent.txt")]),
+                     content_type="multipart/form-data")
+    assert kept.status_code == 200
+    root = Path(base_config["EVIDENCE_DIR"])
+    files = {p.name: p for p in root.glob("??/??/*")}
+    assert len(files) >= 2
+    with app_context(app):
+        assert purge_unclaimed_evidence() == 0  # too recent: the receipt still works
+        two_days_ago = time.time() - 2 * 86400
+        for path in files.values():
+            os.utime(path, (two_days_ago, two_days_ago))
+        from remedy.extensions import db
+        from remedy.intake.models import Evidence
+
+        claimed = {e.sha256 for e in db.session.query(Evidence)}
+        assert purge_unclaimed_evidence() == len(set(files) - claimed)
+    remaining = {p.name for p in root.glob("??/??/*")}
+    assert remaining == claimed
