@@ -22,6 +22,19 @@ def init_app(app) -> None:
     login_manager.login_message = N_("Please sign in to see this page.")
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
+    app.before_request(_remember_chosen_language)
+
+
+def _remember_chosen_language() -> None:
+    """A signed-in member of staff who picks a language (?lang=) gets emails in it too."""
+    from flask import current_app
+
+    from remedy.accounts.services import remember_locale
+    from remedy.core.i18n import match_locale
+
+    chosen = match_locale(request.args.get("lang"), current_app.config["LANGUAGES"])
+    if chosen and current_user.is_authenticated:
+        remember_locale(current_user, chosen)
 
 
 def _load_user(session_id: str) -> User | None:

@@ -109,18 +109,21 @@ def _user_from_link(token: str, purpose: str, hours: int) -> User:
     return user
 
 
-def invite_user(*, inviter: User, email: str, role: str, name: str = "") -> User:
-    """An organisation admin invites staff of their own organisation by email."""
+def invite_user(*, inviter: User, email: str, role: str, name: str = "",
+                locale: str | None = None) -> User:
+    """An organisation admin invites staff of their own organisation by email, written in
+    `locale` (the language the admin is using) until the new member chooses their own."""
     if not domain.at_least(inviter.role, domain.ORG_ADMIN):
         raise NotAuthorised(N_("Only an organisation administrator can invite staff."))
     if role not in (domain.CASEWORKER, domain.SUPERVISOR, domain.ORG_ADMIN):
         raise ValidationFailed(N_("Some answers need attention."),
                                {"role": [N_("Choose only from the options given.")]})
     user = _new_user(email, role, inviter.organisation, name)
+    user.locale = locale or inviter.locale
     audit.record("user.invited", actor=actor_of(inviter), subject_type="user", subject_id=user.id,
                  organisation_id=user.organisation_id, new={"role": role})
     url = f"{current_app.config['BASE_URL']}/invite/{_link_token(user, 'invite')}"
-    queue_email("staff_invite", to=user.email, locale="en", url=url,
+    queue_email("staff_invite", to=user.email, locale=user.locale, url=url,
                 organisation_name=inviter.organisation.name,
                 hours=current_app.config["INVITE_VALID_HOURS"])
     commit()
@@ -167,7 +170,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     url = f"{current_app.config['BASE_URL']}/password/reset/{_link_token(user, 'reset')}"
-    queue_email("password_reset", to=user.email, locale="en", url=url,
+    queue_email("password_reset", to=user.email, locale=user.locale, url=url,
                 hours=current_app.config["RESET_VALID_HOURS"])
     audit.record("user.password_reset_requested", actor="system", subject_type="user",
                  subject_id=user.id, organisation_id=user.organisation_id)
@@ -336,3 +339,10 @@ def user_by_email(email: str) -> User:
     if user is None:
         raise NotFound(N_("There is no account with this email address."))
     return user
+
+
+def remember_locale(user: User, locale: str) -> None:
+    """A member of staff chose a language: their emails follow it."""
+    if user.locale != locale:
+        user.locale = locale
+        commit()

@@ -26,7 +26,7 @@ from remedy.accounts.forms import (
 from remedy.accounts.models import ApiToken, User
 from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotAuthorised, ValidationFailed
-from remedy.core.i18n import translate, translate_fields
+from remedy.core.i18n import current_locale, translate, translate_fields
 from remedy.extensions import db, limiter
 
 # Between a right password and a right code: who, until when, and where to go afterwards.
@@ -330,6 +330,7 @@ def users():
         return _render_users(form, 422)
     try:
         services.invite_user(inviter=_me(), email=form.email.data, role=form.role.data,
+                             locale=current_locale(),
                              name=(form.name.data or "").strip())
     except ValidationFailed as failure:
         _attach(form, failure.fields, "email")

@@ -40,7 +40,7 @@ def send_deadline_digests() -> int:
             {"reference": c.complaint.reference if c.complaint else f"#{c.id}",
              "due_on": c.next_due_on.isoformat(), "overdue": c.next_due_on < today,
              "url_path": f"/cases/{c.id}"} for c in cases]
-        if queue_email("deadline_digest", to=user.email, locale="en",
+        if queue_email("deadline_digest", to=user.email, locale=user.locale,
                        dedupe_key=f"digest:{user.id}:{today.isoformat()}",
                        mine=rows(mine), organisation_overdue=rows(overdue_in_org),
                        day=today.isoformat()):

@@ -438,3 +438,27 @@ def test_revoking_another_users_token_is_404(client, app, caseworker, admin):
 def test_account_pages_need_a_sign_in(client):
     for url in ("/account", "/account/two-factor"):
         assert client.get(url).location.startswith("/login?next=")
+
+
+def test_staff_emails_follow_the_language_staff_choose(app, org, mailbox, jobs):
+    """An invitation goes out in the admin's language; a reset in the one the member chose."""
+    from tests.conftest import app_context
+
+    with app_context(app):
+        make_user("admin@lang.example.org", "org_admin")
+        make_user("zh@lang.example.org", "caseworker")
+    admin = app.test_client()
+    admin.get("/?lang=fr")
+    post_form(admin, "/login", {"email": "admin@lang.example.org", "password": PASSWORD})
+    post_form(admin, "/admin/users", {"email": "neu@lang.example.org", "name": "Neu",
+                                      "role": "caseworker"})
+    jobs()
+    [invite] = mailbox.to("neu@lang.example.org")
+    assert "invited" not in invite["Subject"] and "Remedy" in invite["Subject"]  # French
+    member = app.test_client()
+    post_form(member, "/login", {"email": "zh@lang.example.org", "password": PASSWORD})
+    member.get("/account?lang=zh_Hans")
+    post_form(app.test_client(), "/password/forgot", {"email": "zh@lang.example.org"})
+    jobs()
+    [reset] = mailbox.to("zh@lang.example.org")
+    assert any("\u4e00" <= c <= "\u9fff" for c in reset["Subject"])
