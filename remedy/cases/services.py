@@ -22,13 +22,8 @@ from remedy.core.text import clean_text
 from remedy.core.vocabulary import PRIORITIES, REMEDIES, REMEDY_STATUSES
 from remedy.extensions import db
 from remedy.intake.models import Complaint
-from remedy.intake.services import (
-    ERASED,
-    add_staff_message,
-    anonymise_complaint,
-    complainant_data,
-    tell_complainant,
-)
+from remedy.intake.privacy import ERASED, anonymise_complaint, complainant_data
+from remedy.intake.services import add_staff_message, tell_complainant
 from remedy.intake.uploads import evidence_store
 from remedy.jobs import commit
 

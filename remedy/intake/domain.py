@@ -1,5 +1,6 @@
-"""Complaint intake rules, in plain Python: what a valid complaint is, how references and
-secrets look, which organisation handles a new complaint.
+"""Complaint intake rules, in plain Python: what a valid complaint is, and the language a
+narrative is written in. (References and secrets: `references`; the handling organisation:
+`routing`.)
 
 `parse_complaint` is the one validation of a complaint: the JSON API and the web form both
 call it, so their rules never diverge. It returns a frozen `ComplaintDraft` or raises
@@ -8,8 +9,6 @@ call it, so their rules never diverge. It returns a frozen `ComplaintDraft` or r
 """
 
 import re
-import secrets
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -38,41 +37,6 @@ FIELDS = frozenset(
     "remedies_sought group_size co_complainants mandate contact grounds consents".split()
 )
 CONSENT_NAMES = ("contact", "share_across_borders", "publish_narrative")
-
-# --- references and secrets -------------------------------------------------------------
-
-# No 0/O, 1/I/L or U: nothing a person could misread when copying from paper.
-ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"
-_REFERENCE = re.compile(rf"^RMD([{ALPHABET}]{{8}})$")
-
-
-def new_reference() -> str:
-    """`RMD-7KQ3-9XPM`: random (about 39 bits), not sequential, easy to read aloud."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(8))
-    return f"RMD-{body[:4]}-{body[4:]}"
-
-
-def new_secret() -> str:
-    """Five groups of four (about 98 bits); shown once, stored only as a hash."""
-    body = "".join(secrets.choice(ALPHABET) for _ in range(20))
-    return "-".join(body[i : i + 4] for i in range(0, 20, 4))
-
-
-def _compact(value: str) -> str:
-    value = unicodedata.normalize("NFKC", value or "").upper()
-    return re.sub(r"[\s\-\u200b-\u200f\u2060\ufeff]+", "", value)
-
-
-def canonical_reference(value: str | None) -> str | None:
-    """What a person typed (`rmd 7kq3 9xpm`) as a stored reference, or None if malformed."""
-    m = _REFERENCE.match(_compact(value))
-    return f"RMD-{m.group(1)[:4]}-{m.group(1)[4:]}" if m else None
-
-
-def canonical_secret(value: str | None) -> str:
-    """The secret without spaces or dashes, upper-case: what gets hashed."""
-    return _compact(value)
-
 
 # --- the complaint ------------------------------------------------------------------------
 
@@ -511,62 +475,4 @@ def guess_language(text: str) -> str | None:
     for low, high, lang in _SCRIPTS:
         if sum(low <= c <= high for c in letters) >= max(3, len(letters) // 10):
             return lang
-    return None
-
-
-# --- which organisation handles a new complaint ------------------------------------------
-
-# A general human rights body first; specialised bodies after.
-_TYPE_PREFERENCE = ("nhri", "ombudsman", "equality_body", "dpa", "market_surveillance",
-                    "consumer_authority", "civil_society", "other")
-
-
-@dataclass(frozen=True)
-class OrganisationRemit:
-    slug: str
-    country: str
-    org_type: str
-    sectors: tuple[str, ...] = ()  # empty = every sector
-    rights_dimensions: tuple[str, ...] = ()  # empty = every dimension
-    accepts_complaints: bool = True
-
-
-def choose_organisation(
-    organisations: Sequence[OrganisationRemit],
-    *,
-    country: str,
-    sector: str,
-    rights_dimensions: Sequence[str],
-    default_slug: str | None,
-) -> str | None:
-    """The slug of the organisation that handles a new complaint.
-
-    The rule: an organisation in the complainant's country whose remit covers the sector
-    and at least one rights dimension; among several, the one covering most of the
-    complaint's dimensions, then a general human rights body before specialised ones. If
-    none fits, the configured default organisation; None if there is none at all.
-    """
-    def covers(org: OrganisationRemit) -> int:
-        if org.sectors and sector not in org.sectors:
-            return 0
-        if not org.rights_dimensions:
-            return len(rights_dimensions) or 1
-        return len(set(org.rights_dimensions) & set(rights_dimensions))
-
-    candidates = [
-        (covers(o), o) for o in organisations if o.accepts_complaints and o.country == country
-    ]
-    ranked = sorted(
-        ((n, o) for n, o in candidates if n > 0),
-        key=lambda pair: (
-            -pair[0],
-            _TYPE_PREFERENCE.index(pair[1].org_type) if pair[1].org_type in _TYPE_PREFERENCE else 99,
-            pair[1].slug,
-        ),
-    )
-    if ranked:
-        return ranked[0][1].slug
-    slugs = {o.slug for o in organisations if o.accepts_complaints}
-    if default_slug in slugs:
-        return default_slug
     return None

@@ -6,7 +6,6 @@ timeline and audit entries, queues emails, and commits. None of them takes a req
 
 import hashlib
 import hmac
-import secrets
 from dataclasses import asdict, dataclass
 
 from flask import current_app
@@ -19,7 +18,7 @@ from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotAuthorised, ServiceUnavailable, ValidationFailed
 from remedy.core.messages import N_
 from remedy.extensions import db
-from remedy.intake import domain, signals
+from remedy.intake import domain, references, routing, signals
 from remedy.intake.evidence import InspectedFile, check_limits
 from remedy.intake.models import CoComplainant, Complaint, ComplaintEvent, Evidence
 from remedy.jobs import commit
@@ -41,16 +40,16 @@ class Submission:
 
 
 def hash_secret(secret: str) -> str:
-    return hashlib.sha256(domain.canonical_secret(secret).encode()).hexdigest()
+    return hashlib.sha256(references.canonical_secret(secret).encode()).hexdigest()
 
 
 def _handling_organisation(draft: domain.ComplaintDraft) -> Organisation:
     organisations = db.session.scalars(
         select(Organisation).where(Organisation.accepts_complaints.is_(True))
     ).all()
-    slug = domain.choose_organisation(
+    slug = routing.choose_organisation(
         [
-            domain.OrganisationRemit(
+            routing.OrganisationRemit(
                 slug=o.slug, country=o.country, org_type=o.org_type,
                 sectors=tuple(o.sectors or ()), rights_dimensions=tuple(o.rights_dimensions or ()),
             )
@@ -70,7 +69,7 @@ def _handling_organisation(draft: domain.ComplaintDraft) -> Organisation:
 
 def _unused_reference() -> str:
     while True:
-        reference = domain.new_reference()
+        reference = references.new_reference()
         if not db.session.scalar(select(Complaint.id).where(Complaint.reference == reference)):
             return reference
 
@@ -98,7 +97,7 @@ def submit_complaint(
 ) -> Submission:
     """File a complaint. With an idempotency key, a repeat returns the first Submission.
 
-    The complaint goes to the organisation `domain.choose_organisation` picks; the names the
+    The complaint goes to the organisation `routing.choose_organisation` picks; the names the
     filer typed are kept and linked to registry entries; if an email was given, a receipt
     (with the reference, never the secret) is queued in the same transaction.
     """
@@ -118,7 +117,7 @@ def submit_complaint(
     deployer = resolve_respondent(draft.deployer, "deployer", draft.deployer_country)
     provider = resolve_respondent(draft.provider, "provider")
     ai_system = resolve_ai_system(draft.ai_system, provider)
-    secret = domain.new_secret()
+    secret = references.new_secret()
     contact = draft.contact or domain.Contact()
     complaint = Complaint(
         reference=_unused_reference(),
@@ -211,7 +210,7 @@ _DUMMY_HASH = hashlib.sha256(b"no such complaint").hexdigest()
 def authenticate_complainant(reference: str | None, secret: str | None) -> Complaint:
     """The complaint if reference and secret match; otherwise one and the same refusal,
     taking the same time, so a look-up never reveals whether a reference exists."""
-    canonical = domain.canonical_reference(reference)
+    canonical = references.canonical_reference(reference)
     complaint = (
         db.session.scalar(select(Complaint).where(Complaint.reference == canonical))
         if canonical else None
@@ -357,7 +356,7 @@ def complaint_for_staff(user, reference: str | None) -> Complaint:
     """A complaint handled by the user's organisation; NotFound for any other."""
     from remedy.core.errors import NotFound
 
-    canonical = domain.canonical_reference(reference)
+    canonical = references.canonical_reference(reference)
     complaint = (db.session.scalar(select(Complaint).where(Complaint.reference == canonical))
                  if canonical else None)
     if complaint is None or user.organisation_id is None \
@@ -371,47 +370,3 @@ def record_staff_read(complaint: Complaint, user) -> None:
     audit.record("complaint.contact_viewed", actor=f"user:{user.id}", subject_type="complaint",
                  subject_id=complaint.id, organisation_id=complaint.organisation_id)
     commit()
-
-
-# --- data protection ----------------------------------------------------------------------------
-
-ERASED = "[erased]"
-
-
-def complainant_data(complaint: Complaint) -> dict:
-    """Everything Remedy holds about the complainant of this complaint (a subject access
-    export): the complaint as filed, their messages, consents and the list of files."""
-    from remedy.intake.serializers import complaint_json
-
-    data = complaint_json(complaint)
-    data["timeline"] = [
-        {"at": e.created_at.isoformat(), "kind": e.kind, "author": e.author, "body": e.body,
-         "data": e.data or {}} for e in complaint.events
-    ]
-    return data
-
-
-def anonymise_complaint(complaint: Complaint) -> list[str]:
-    """Erase what identifies the complainant or tells their story, in the caller's
-    transaction; keep the codes that statistics need (sector, rights, countries, dates,
-    filer type, group size). Returns the SHA-256 of evidence files no longer referenced,
-    for the caller to delete once the transaction has committed."""
-    complaint.title = ERASED
-    complaint.narrative = ERASED
-    complaint.contact_name = complaint.contact_email = complaint.contact_phone = None
-    complaint.mandate_basis = ERASED if complaint.mandate_basis else None
-    complaint.other_rights = []
-    complaint.consent_contact = complaint.consent_share_across_borders = False
-    complaint.consent_publish_narrative = False
-    complaint.secret_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()  # tracking ends
-    for person in list(complaint.co_complainants):
-        db.session.delete(person)
-    for event in complaint.events:
-        if event.body:
-            event.body = ERASED
-    hashes = [e.sha256 for e in complaint.evidence]
-    for item in list(complaint.evidence):
-        db.session.delete(item)
-    db.session.flush()
-    still_used = set(db.session.scalars(select(Evidence.sha256).where(Evidence.sha256.in_(hashes))))
-    return [h for h in hashes if h not in still_used]

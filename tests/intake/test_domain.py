@@ -6,8 +6,9 @@ from datetime import date
 import pytest
 
 from remedy.core.errors import ValidationFailed
-from remedy.intake import domain
-from remedy.intake.domain import OrganisationRemit, choose_organisation, parse_complaint
+from remedy.intake import domain, references
+from remedy.intake.domain import parse_complaint
+from remedy.intake.routing import OrganisationRemit, choose_organisation
 from tests.factories import complaint_payload
 
 TODAY = date(2026, 11, 27)
@@ -166,18 +167,18 @@ def test_html_is_kept_as_inert_text():
 
 
 def test_references_and_secrets_are_random_and_readable():
-    references = {domain.new_reference() for _ in range(2000)}
-    assert len(references) == 2000
-    assert all(re.fullmatch(r"RMD-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}", r) for r in references)
-    secret = domain.new_secret()
+    made = {references.new_reference() for _ in range(2000)}
+    assert len(made) == 2000
+    assert all(re.fullmatch(r"RMD-[2-9A-HJKMNP-TV-Z]{4}-[2-9A-HJKMNP-TV-Z]{4}", r) for r in made)
+    secret = references.new_secret()
     assert re.fullmatch(r"([2-9A-HJKMNP-TV-Z]{4}-){4}[2-9A-HJKMNP-TV-Z]{4}", secret)
 
 
 def test_typed_references_are_forgiven_spacing_and_case():
-    assert domain.canonical_reference(" rmd 7kq3-9xpm ") == "RMD-7KQ3-9XPM"
-    assert domain.canonical_reference("RMD-7KQ3-9XP") is None
-    assert domain.canonical_reference("../etc/passwd") is None
-    assert domain.canonical_secret("abcd-efgh ijkl") == "ABCDEFGHIJKL"
+    assert references.canonical_reference(" rmd 7kq3-9xpm ") == "RMD-7KQ3-9XPM"
+    assert references.canonical_reference("RMD-7KQ3-9XP") is None
+    assert references.canonical_reference("../etc/passwd") is None
+    assert references.canonical_secret("abcd-efgh ijkl") == "ABCDEFGHIJKL"
 
 
 ORGS = [
