@@ -66,16 +66,27 @@ def staff_required(min_role: str = domain.CASEWORKER):
     return decorator
 
 
-def api_staff(min_role: str = domain.CASEWORKER):
-    """An API call authenticated by `Authorization: Bearer <token>`; the user is `g.api_user`."""
+def bearer_user() -> User | None:
+    """The staff user of this request's `Authorization: Bearer <token>`; None without a bearer
+    token; NotAuthorised for a token that is wrong, revoked or of an inactive user."""
     from remedy.accounts.services import user_for_token
+
+    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer":
+        return None
+    user = user_for_token(token.strip())
+    if user is None:
+        raise NotAuthorised(N_("Send a valid API token: Authorization: Bearer <token>."))
+    return user
+
+
+def api_staff(min_role: str = domain.CASEWORKER):
+    """An API call authenticated by a bearer token; the user is `g.api_user`."""
 
     def decorator(view):
         @wraps(view)
         def wrapper(*args, **kwargs):
-            header = request.headers.get("Authorization", "")
-            scheme, _, token = header.partition(" ")
-            user = user_for_token(token.strip()) if scheme.lower() == "bearer" else None
+            user = bearer_user()
             if user is None:
                 raise NotAuthorised(N_("Send a valid API token: Authorization: Bearer <token>."))
             if not domain.at_least(user.role, min_role):

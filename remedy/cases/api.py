@@ -7,11 +7,7 @@ from remedy.accounts.auth import api_staff
 from remedy.api import bp, json_body
 from remedy.cases import domain, queries, services
 from remedy.cases.models import Case
-from remedy.intake.serializers import event_json
-
-
-def _iso(value):
-    return value.isoformat() if value else None
+from remedy.intake.serializers import event_json, iso
 
 
 def _entry(entity):
@@ -28,8 +24,8 @@ def case_summary(case: Case) -> dict:
         "priority": case.priority,
         "assignee": ({"id": case.assignee.id, "email": case.assignee.email}
                      if case.assignee else None),
-        "opened_at": _iso(case.opened_at),
-        "next_due_on": _iso(case.next_due_on),
+        "opened_at": iso(case.opened_at),
+        "next_due_on": iso(case.next_due_on),
         "pending_state": case.pending_state,
         "sector": complaint.sector if complaint else None,
         "rights_dimensions": complaint.rights_dimensions if complaint else [],
@@ -56,17 +52,17 @@ def case_detail(case: Case) -> dict:
         "respondent": _entry(complaint.deployer) if complaint else None,
         "provider": _entry(complaint.provider) if complaint else None,
         "ai_system": _entry(complaint.ai_system) if complaint else None,
-        "deadlines": [{"name": c.name, "started_on": _iso(c.started_on), "due_on": _iso(c.due_on),
-                       "paused_since": _iso(c.paused_since), "stopped_on": _iso(c.stopped_on)}
+        "deadlines": [{"name": c.name, "started_on": iso(c.started_on), "due_on": iso(c.due_on),
+                       "paused_since": iso(c.paused_since), "stopped_on": iso(c.stopped_on)}
                       for c in case.clocks],
         "allowed_transitions": domain.allowed_targets(case.state, domain.STAFF, g.api_user.role),
         "decisions": [{"from": d.from_state, "to": d.to_state, "reason": d.reason,
-                       "at": _iso(d.created_at)} for d in case.decisions],
+                       "at": iso(d.created_at)} for d in case.decisions],
         "timeline": [event_json(e) for e in complaint.events] if complaint else [],
         "notes": [{"body": n.body, "author": n.author.email if n.author else None,
-                   "at": _iso(n.created_at)} for n in case.notes],
+                   "at": iso(n.created_at)} for n in case.notes],
         "remedies": [{"id": r.id, "type": r.remedy_type, "status": r.status,
-                      "due_on": _iso(r.due_on), "follow_up": r.follow_up} for r in case.remedies],
+                      "due_on": iso(r.due_on), "follow_up": r.follow_up} for r in case.remedies],
     })
     return detail
 

@@ -51,6 +51,13 @@ STATE_NAMES = {
     WITHDRAWN: N_("Withdrawn by the complainant"),
 }
 
+# The complainant's consents, as staff read them (short; the complainant reads the full text).
+CONSENT_NAMES = {
+    "contact": N_("may be contacted"),
+    "share_across_borders": N_("details may cross borders"),
+    "publish_narrative": N_("story may be published"),
+}
+
 # Lines of the complainant's timeline, as staff read them.
 EVENT_NAMES = {
     "filed": N_("filed the complaint"),

@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from remedy.accounts.domain import SUPERVISOR, at_least
 from remedy.accounts.models import User
@@ -25,6 +26,7 @@ def send_deadline_digests() -> int:
     due = db.session.scalars(
         select(Case).where(Case.state.in_(domain.OPEN), Case.next_due_on.is_not(None),
                            Case.next_due_on <= soon)
+        .options(selectinload(Case.complaint))
         .order_by(Case.next_due_on)
     ).all()
     staff = db.session.scalars(select(User).where(User.active.is_(True),

@@ -10,7 +10,7 @@ from datetime import date
 
 from sqlalchemy import and_, func, literal_column, select, text
 from sqlalchemy import case as sql_case
-from sqlalchemy.orm import contains_eager, joinedload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from remedy.accounts.models import User
 from remedy.cases import domain
@@ -288,7 +288,8 @@ def workload(user: User) -> list[dict]:
 def pending_approvals(user: User) -> list[Case]:
     return db.session.scalars(
         select(Case).where(Case.organisation_id == user.organisation_id,
-                           Case.pending_state.is_not(None)).order_by(Case.updated_at)
+                           Case.pending_state.is_not(None))
+        .options(selectinload(Case.complaint)).order_by(Case.updated_at)
     ).all()
 
 

@@ -119,7 +119,7 @@ def _case_page(case, status=200, *, show_contact=False, **forms):
         approval_form=ApprovalForm(), priority_form=priority_form, assign_form=assign_form,
         erase_form=forms.get("erase_form") or EraseForm(),
         clock_labels={c.name: c.label for c in domain.CLOCKS}, states=domain.STATE_NAMES,
-        event_names=domain.EVENT_NAMES, sectors=SECTORS,
+        event_names=domain.EVENT_NAMES, consent_names=domain.CONSENT_NAMES, sectors=SECTORS,
         rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES, remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
         today=date.today(),

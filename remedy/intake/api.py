@@ -6,6 +6,7 @@ secret in `X-Remedy-Secret`. A wrong secret and an unknown reference get the sam
 
 from flask import jsonify, request
 
+from remedy.accounts.auth import bearer_user
 from remedy.api import bp, json_body
 from remedy.core import idempotency
 from remedy.core.db import utcnow
@@ -31,20 +32,6 @@ def _idempotency_key() -> str | None:
 
 def _complainant(reference: str):
     return services.authenticate_complainant(reference, request.headers.get("X-Remedy-Secret"))
-
-
-def _staff_user():
-    """The staff user of a bearer token on this request, or None if there is no token."""
-    from remedy.accounts.services import user_for_token
-    from remedy.core.errors import NotAuthorised
-
-    scheme, _, token = request.headers.get("Authorization", "").partition(" ")
-    if scheme.lower() != "bearer":
-        return None
-    user = user_for_token(token.strip())
-    if user is None:
-        raise NotAuthorised(N_("Send a valid API token: Authorization: Bearer <token>."))
-    return user
 
 
 @bp.post("/complaints")
@@ -75,7 +62,7 @@ def file_complaint():
 @bp.get("/complaints/<reference>")
 @limits.tracking
 def read_complaint(reference):
-    staff = _staff_user()
+    staff = bearer_user()
     if staff is not None:
         complaint = services.complaint_for_staff(staff, reference)
         services.record_staff_read(complaint, staff)
@@ -90,7 +77,7 @@ def read_complaint(reference):
 @limits.tracking
 @limits.complainant_writes
 def post_message(reference):
-    staff = _staff_user()
+    staff = bearer_user()
     if staff is not None:
         complaint = services.complaint_for_staff(staff, reference)
         event = services.add_staff_message(complaint, staff, json_body().get("body"))

@@ -3,13 +3,13 @@
 from remedy.intake.models import Complaint, ComplaintEvent
 
 
-def _iso(value):
+def iso(value):
     return value.isoformat() if value else None
 
 
 def event_json(event: ComplaintEvent) -> dict:
     return {
-        "at": _iso(event.created_at),
+        "at": iso(event.created_at),
         "kind": event.kind,
         "author": event.author,
         "body": event.body,
@@ -21,8 +21,8 @@ def complaint_json(complaint: Complaint) -> dict:
     return {
         "reference": complaint.reference,
         "state": complaint.state,
-        "received_at": _iso(complaint.received_at),
-        "withdrawn_at": _iso(complaint.withdrawn_at),
+        "received_at": iso(complaint.received_at),
+        "withdrawn_at": iso(complaint.withdrawn_at),
         "organisation": {"slug": complaint.organisation.slug, "name": complaint.organisation.name},
         "filer_type": complaint.filer_type,
         "title": complaint.title,
@@ -39,7 +39,7 @@ def complaint_json(complaint: Complaint) -> dict:
         "other_rights": complaint.other_rights,
         "grounds": complaint.grounds,
         "remedies_sought": complaint.remedies_sought,
-        "date_of_harm": _iso(complaint.date_of_harm),
+        "date_of_harm": iso(complaint.date_of_harm),
         "group_size": complaint.group_size,
         "co_complainants": [{"name": p.name, "email": p.email} for p in complaint.co_complainants],
         "mandate": (
@@ -57,7 +57,7 @@ def complaint_json(complaint: Complaint) -> dict:
         "consents": complaint.consents(),
         "evidence": [
             {"name": e.display_name, "media_type": e.media_type, "size": e.size,
-             "sha256": e.sha256, "added_at": _iso(e.added_at)}
+             "sha256": e.sha256, "added_at": iso(e.added_at)}
             for e in complaint.evidence
         ],
         "timeline": [event_json(e) for e in complaint.events if e.public],

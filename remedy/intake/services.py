@@ -15,7 +15,13 @@ from sqlalchemy.exc import IntegrityError
 from remedy.accounts.models import Organisation
 from remedy.core import audit, idempotency
 from remedy.core.db import utcnow
-from remedy.core.errors import Conflict, NotAuthorised, ServiceUnavailable, ValidationFailed
+from remedy.core.errors import (
+    Conflict,
+    NotAuthorised,
+    NotFound,
+    ServiceUnavailable,
+    ValidationFailed,
+)
 from remedy.core.messages import N_
 from remedy.extensions import db
 from remedy.intake import domain, references, routing, signals
@@ -354,8 +360,6 @@ def add_staff_message(complaint: Complaint, user, body) -> ComplaintEvent:
 
 def complaint_for_staff(user, reference: str | None) -> Complaint:
     """A complaint handled by the user's organisation; NotFound for any other."""
-    from remedy.core.errors import NotFound
-
     canonical = references.canonical_reference(reference)
     complaint = (db.session.scalar(select(Complaint).where(Complaint.reference == canonical))
                  if canonical else None)

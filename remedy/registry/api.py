@@ -14,8 +14,8 @@ def _aliases(entity) -> list[str]:
     return sorted(a.alias for a in entity.aliases)
 
 
-def respondent_json(respondent: Respondent) -> dict:
-    systems = services.systems_of(respondent)
+def respondent_json(respondent: Respondent, systems=None) -> dict:
+    systems = services.systems_of(respondent) if systems is None else systems
     return {
         "id": respondent.id,
         "name": respondent.name,
@@ -43,7 +43,9 @@ def list_respondents():
     page, per_page = _page_args()
     items, total = services.search_respondents(request.args.get("q"), page=page,
                                                per_page=per_page)
-    return jsonify({"items": [respondent_json(r) for r in items], "page": page,
+    systems = services.systems_by_provider([r.id for r in items])
+    return jsonify({"items": [respondent_json(r, systems.get(r.id, [])) for r in items],
+                    "page": page,
                     "per_page": per_page, "total": total})
 
 

@@ -5,6 +5,7 @@ the staff corrections at the end are units of work of their own.
 """
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
 
 from remedy.accounts.domain import SUPERVISOR, at_least
@@ -72,7 +73,8 @@ def search_respondents(q: str | None, *, page: int = 1, per_page: int = 20):
             func.lower(Respondent.name).contains(q.strip().lower(), autoescape=True),
         ))
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = db.session.scalars(query.order_by(Respondent.name, Respondent.id)
+    items = db.session.scalars(query.options(selectinload(Respondent.aliases))
+                               .order_by(Respondent.name, Respondent.id)
                                .limit(per_page).offset((page - 1) * per_page)).all()
     return items, total
 
@@ -123,5 +125,15 @@ def update_respondent(user, respondent_id: int, data) -> Respondent:
 
 def systems_of(found: Respondent) -> list[AISystem]:
     """The AI systems this respondent provides."""
-    return db.session.scalars(select(AISystem).where(AISystem.provider_id == found.id)
-                              .order_by(AISystem.name)).all()
+    return systems_by_provider([found.id]).get(found.id, [])
+
+
+def systems_by_provider(provider_ids: list[int]) -> dict[int, list[AISystem]]:
+    """The AI systems of several respondents, in one query (for lists)."""
+    result: dict[int, list[AISystem]] = {}
+    if provider_ids:
+        for system in db.session.scalars(
+                select(AISystem).where(AISystem.provider_id.in_(provider_ids))
+                .options(selectinload(AISystem.aliases)).order_by(AISystem.name)):
+            result.setdefault(system.provider_id, []).append(system)
+    return result
