@@ -96,3 +96,8 @@ RESET_VALID_HOURS = 2
 # Days after a case is closed (closed, inadmissible, withdrawn) before the complainant's data
 # is anonymised by the daily retention job. None keeps everything.
 RETENTION_DAYS = 730
+
+# Respondents: a reminder goes out this many days before an answer is due; an access link
+# keeps working this many days after the final answer was due (late answers still count).
+RESPONDENT_REMINDER_DAYS = 3
+RESPONDENT_LINK_DAYS_AFTER_DEADLINE = 30

@@ -77,7 +77,7 @@ def configure(app: Flask, env: str, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from remedy import cases, jobs, models, notifications  # noqa: F401  (models: the schema)
+    from remedy import cases, jobs, models, notifications, responses  # noqa: F401  (models: the schema)
     from remedy.accounts import auth
 
     extensions.db.init_app(app)
@@ -94,6 +94,7 @@ def register_extensions(app: Flask) -> None:
     jobs.init_app(app)
     notifications.init_app(app)
     cases.init_app(app)
+    responses.init_app(app)
 
 
 def register_blueprints(app: Flask) -> None:
@@ -110,12 +111,17 @@ def register_blueprints(app: Flask) -> None:
     from remedy.registry import api as _registry_api  # noqa: F401  (routes on api_bp)
     from remedy.registry import bp as registry_bp
     from remedy.registry import views as _registry_views  # noqa: F401
+    from remedy.responses import api as _responses_api  # noqa: F401  (routes on api_bp)
+    from remedy.responses import bp as responses_bp
+    from remedy.responses import portal as _responses_portal  # noqa: F401
+    from remedy.responses import views as _responses_views  # noqa: F401
 
     app.register_blueprint(pages_bp)
     app.register_blueprint(intake_bp)
     app.register_blueprint(accounts_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(registry_bp)
+    app.register_blueprint(responses_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

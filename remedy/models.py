@@ -6,3 +6,4 @@ from remedy.core import audit, idempotency  # noqa: F401
 from remedy.intake import models as intake  # noqa: F401
 from remedy.notifications import models as notifications  # noqa: F401
 from remedy.registry import models as registry  # noqa: F401
+from remedy.responses import models as responses  # noqa: F401

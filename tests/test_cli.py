@@ -52,4 +52,4 @@ def test_worker_without_redis_says_why(make_app, app):
 
 def test_scheduler_once_runs_the_periodic_jobs(app):
     result = run(app, "scheduler", "--once")
-    assert result.exit_code == 0 and "ran 4 periodic jobs" in result.output
+    assert result.exit_code == 0 and "ran 5 periodic jobs" in result.output

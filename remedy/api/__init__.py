@@ -4,11 +4,14 @@ Errors are `{"error": {"code", "message", "fields"}}` with the right 4xx status,
 went wrong, including a body that is not JSON at all.
 """
 
-from flask import Blueprint, jsonify, request
+from flask import Blueprint, current_app, jsonify, request
+from sqlalchemy.exc import IntegrityError
 
-from remedy.core.errors import DomainError
+from remedy.core import idempotency
+from remedy.core.errors import DomainError, ValidationFailed
 from remedy.core.i18n import translate, translate_fields
 from remedy.core.messages import N_
+from remedy.extensions import db
 
 bp = Blueprint("api", __name__)
 
@@ -31,3 +34,44 @@ def json_body() -> dict:
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+def idempotency_key() -> str | None:
+    """The request's `Idempotency-Key`, checked; None without one."""
+    key = request.headers.get("Idempotency-Key")
+    if key is None:
+        return None
+    key = key.strip()
+    if not 8 <= len(key) <= 255 or not key.isprintable():
+        raise ValidationFailed(N_("Some answers need attention."), {
+            "Idempotency-Key": [N_("Use a UUID or another unique string of 8 to 255 characters.")]
+        })
+    return key
+
+
+def idempotent(scope: str, make_result):
+    """Answer a POST once per Idempotency-Key: a retry gets the first answer back.
+
+    `scope` names the operation and the caller (so that two callers' keys never meet);
+    `make_result()` does the work (and commits) and returns (body, status)."""
+    key = idempotency_key()
+    if key is None:
+        body, status = make_result()
+        return jsonify(body), status
+    config = current_app.config
+    fingerprint = idempotency.fingerprint([request.path, request.get_json(silent=True)])
+    prior = idempotency.recall(scope, key, fingerprint, server_secret=config["SECRET_KEY"],
+                               ttl_hours=config["IDEMPOTENCY_TTL_HOURS"])
+    if prior is not None:
+        response = jsonify(prior["body"])
+        response.status_code = prior["status"]
+        response.headers["Idempotent-Replayed"] = "true"
+        return response
+    body, status = make_result()
+    try:
+        idempotency.remember(scope, key, fingerprint, {"body": body, "status": status},
+                             server_secret=config["SECRET_KEY"], status_code=status)
+        db.session.commit()
+    except IntegrityError:  # a concurrent twin stored it first; this answer stands
+        db.session.rollback()
+    return jsonify(body), status

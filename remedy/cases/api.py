@@ -27,6 +27,9 @@ def case_summary(case: Case) -> dict:
         "opened_at": iso(case.opened_at),
         "next_due_on": iso(case.next_due_on),
         "pending_state": case.pending_state,
+        "attention": ({"reason": case.attention_reason, "since": iso(case.attention_since)}
+                      if case.attention_reason else None),
+        "respondent_due_on": iso(case.respondent_due_on),
         "sector": complaint.sector if complaint else None,
         "rights_dimensions": complaint.rights_dimensions if complaint else [],
         "complainant_country": complaint.complainant_country if complaint else None,
@@ -62,7 +65,9 @@ def case_detail(case: Case) -> dict:
         "notes": [{"body": n.body, "author": n.author.email if n.author else None,
                    "at": iso(n.created_at)} for n in case.notes],
         "remedies": [{"id": r.id, "type": r.remedy_type, "status": r.status,
-                      "due_on": iso(r.due_on), "follow_up": r.follow_up} for r in case.remedies],
+                      "due_on": iso(r.due_on), "follow_up": r.follow_up,
+                      "offered_by": r.offered_by,
+                      "complainant_says_done": r.complainant_says_done} for r in case.remedies],
     })
     return detail
 

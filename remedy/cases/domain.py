@@ -56,6 +56,7 @@ CONSENT_NAMES = {
     "contact": N_("may be contacted"),
     "share_across_borders": N_("details may cross borders"),
     "publish_narrative": N_("story may be published"),
+    "share_with_respondent": N_("may be shown to the respondent"),
 }
 
 # Lines of the complainant's timeline, as staff read them.
@@ -68,6 +69,21 @@ EVENT_NAMES = {
     "withdrawn": N_("withdrew the complaint"),
     "state_changed": N_("next step"),
     "remedy_update": N_("remedy"),
+    "respondent_asked": N_("sent to the respondent"),
+    "respondent_answered": N_("the respondent answered"),
+    "feedback": N_("said whether the answer resolves it"),
+    "remedy_check": N_("asked whether a remedy happened"),
+    "remedy_check_answered": N_("said whether a remedy happened"),
+}
+
+# Why a case needs a caseworker's eyes again (shown in the queue until someone clears it).
+ATTENTION_REASONS = {
+    "respondent_answered": N_("The respondent answered"),
+    "respondent_late": N_("The respondent missed a deadline"),
+    "complainant_disputes": N_("The complainant disputes the respondent's answer"),
+    "complainant_satisfied": N_("The complainant accepts the respondent's answer"),
+    "remedy_not_done": N_("The complainant says a remedy did not happen"),
+    "remedy_done": N_("The complainant says a remedy happened"),
 }
 
 # What a caseworker sees on the button, by target state.
@@ -193,15 +209,28 @@ CLOCKS: tuple[ClockRule, ...] = (
               frozenset({INVESTIGATING}), frozenset({REMEDY_PROPOSED, CLOSED, WITHDRAWN, INADMISSIBLE}),
               frozenset({NEEDS_INFO, REFERRED})),
 )
-CLOCK_NAMES = tuple(c.name for c in CLOCKS) + ("referral_reply", "respondent_answer")
+# Deadlines that others keep, started by a step rather than by entering a state: the
+# respondent's first and final answers and the complainant's say on them (remedy.responses).
+RESPONDENT_CLOCKS: tuple[ClockRule, ...] = (
+    ClockRule("respondent_answer", N_("The respondent's first answer"), 15, CALENDAR_DAYS,
+              frozenset(), frozenset()),
+    ClockRule("respondent_final", N_("The respondent's final answer"), 60, CALENDAR_DAYS,
+              frozenset(), frozenset()),
+    ClockRule("complainant_feedback", N_("The complainant's say on the answer"), 60,
+              CALENDAR_DAYS, frozenset(), frozenset()),
+)
+# Every clock an organisation can set the length of.
+SETTABLE_CLOCKS = CLOCKS + RESPONDENT_CLOCKS
+CLOCK_NAMES = tuple(c.name for c in SETTABLE_CLOCKS) + ("referral_reply",)
 
 
-def clock_rules(settings: dict | None = None) -> tuple[ClockRule, ...]:
+def clock_rules(settings: dict | None = None,
+                clocks: tuple[ClockRule, ...] = CLOCKS) -> tuple[ClockRule, ...]:
     """The clocks with an organisation's own settings where it made them: by clock name,
     a length (`{"acknowledge": 3}`) or a length and unit (`{"length": 3, "unit": ...}`)."""
     settings = settings or {}
     rules = []
-    for clock in CLOCKS:
+    for clock in clocks:
         own = settings.get(clock.name, {})
         own = {"length": own} if isinstance(own, int) else own
         rules.append(ClockRule(clock.name, clock.label, int(own.get("length", clock.length)),
@@ -217,7 +246,7 @@ def parse_clock_settings(values: dict) -> dict:
     """Form or API values (`acknowledge_length`, `acknowledge_unit`, ...) as clock settings,
     or ValidationFailed naming the field."""
     settings, fields = {}, {}
-    for clock in CLOCKS:
+    for clock in SETTABLE_CLOCKS:
         raw_length = str(values.get(f"{clock.name}_length", "") or "").strip()
         unit = values.get(f"{clock.name}_unit") or clock.unit
         if not raw_length.isdigit() or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:

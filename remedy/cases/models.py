@@ -2,7 +2,7 @@
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, String, Text
+from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
 from remedy.accounts.models import Organisation, User
@@ -31,6 +31,9 @@ class Case(db.Model):
         Index("ix_cases_org_country", "organisation_id", "complainant_country", "state",
               "rights_mask"),
         Index("ix_cases_org_assignee", "organisation_id", "assignee_id", "state", "rights_mask"),
+        # "Needs attention" and "the respondent is late" in the queue.
+        Index("ix_cases_org_attention", "organisation_id", "attention_since"),
+        Index("ix_cases_org_respondent_due", "organisation_id", "respondent_due_on"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -56,6 +59,12 @@ class Case(db.Model):
     # Where else the complainant can turn (shown when the case is inadmissible).
     other_bodies: Mapped[str | None] = mapped_column(Text)
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Something the caseworker should look at (the respondent answered, the complainant
+    # disputes the answer, ...): a code of domain.ATTENTION_REASONS, cleared by staff.
+    attention_reason: Mapped[str | None] = mapped_column(String(32))
+    attention_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the respondent's next answer is due (None when no answer is awaited).
+    respondent_due_on: Mapped[date | None] = mapped_column(Date)
 
     organisation: Mapped[Organisation] = relationship()
     complaint: Mapped[Complaint | None] = relationship(
@@ -130,6 +139,13 @@ class Remedy(db.Model):
     status: Mapped[str] = mapped_column(String(32), default="sought")
     due_on: Mapped[date | None] = mapped_column(Date)
     follow_up: Mapped[str | None] = mapped_column(Text)
+    # staff | respondent: who put it on the case.
+    offered_by: Mapped[str] = mapped_column(String(16), default="staff", server_default="staff")
+    # After its due date the complainant is asked whether it happened.
+    complainant_asked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    complainant_says_done: Mapped[bool | None] = mapped_column(Boolean)
+    complainant_comment: Mapped[str | None] = mapped_column(Text)
+    complainant_answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 

@@ -47,6 +47,10 @@ class QueueFilters:
     # True: complaints made for many people (a group, or an organisation under a mandate);
     # False: individual complaints. Collective claims (many complaints joined) add to this.
     collective: bool | None = None
+    # Only cases something happened on that a caseworker has not seen yet.
+    attention: bool = False
+    # "waiting": an answer of the respondent is awaited; "late": and its date has passed.
+    respondent: str | None = None
     q: str = ""
     sort: str = "deadline"
     page: int = 1
@@ -60,6 +64,7 @@ class QueueFilters:
                 "filer_type": self.filer_type, "assignee": self.assignee,
                 "overdue": "1" if self.overdue else None, "q": self.q or None,
                 "collective": {True: "1", False: "0", None: None}[self.collective],
+                "attention": "1" if self.attention else None, "respondent": self.respondent,
                 "sort": self.sort if self.sort != "deadline" else None}
         return {k: v for k, v in args.items() if v not in (None, [], "")}
 
@@ -104,6 +109,9 @@ def parse_filters(args: Mapping) -> QueueFilters:
     if collective_arg and collective_arg not in ("1", "0", "true", "false", "yes", "no"):
         fields["collective"] = [N_("Choose only from the options given.")]
     collective = None if not collective_arg else collective_arg in ("1", "true", "yes")
+    respondent = get("respondent")
+    if respondent and respondent not in ("waiting", "late"):
+        fields["respondent"] = [N_("Choose only from the options given.")]
     q = (get("q") or "")[:200]
     if fields:
         raise ValidationFailed(N_("Some answers need attention."), fields)
@@ -111,7 +119,8 @@ def parse_filters(args: Mapping) -> QueueFilters:
         states=states, sector=values["sector"], rights_dimension=values["rights_dimension"],
         country=normalise_country(country) if country else None, filer_type=values["filer_type"],
         assignee=assignee, overdue=(get("overdue") or "").lower() in ("1", "true", "yes", "on"),
-        collective=collective, q=q, sort=sort, page=int(page), per_page=int(per_page),
+        collective=collective, respondent=respondent,
+        attention=(get("attention") or "").lower() in ("1", "true", "yes", "on"), q=q, sort=sort, page=int(page), per_page=int(per_page),
         open_only=not states and (get("include_closed") or "") not in ("1", "true", "on"),
     )
 
@@ -161,6 +170,12 @@ def _filtered(user, f: QueueFilters, today: date, *, join_complaints: bool):
         query = query.where(Case.assignee_id == int(f.assignee))
     if f.overdue:
         query = query.where(Case.next_due_on < today)
+    if f.attention:
+        query = query.where(Case.attention_since.is_not(None))
+    if f.respondent == "waiting":
+        query = query.where(Case.respondent_due_on.is_not(None))
+    elif f.respondent == "late":
+        query = query.where(Case.respondent_due_on < today)
     if f.rights_dimension:
         bit = domain.RIGHTS_BITS[f.rights_dimension]
         query = query.where(Case.rights_mask.op("&")(bit) != 0)

@@ -215,18 +215,45 @@ def _parse_remedy(remedy_type, status, due_on, follow_up) -> dict:
             "follow_up": _text(follow_up, "follow_up", 5_000)}
 
 
-def add_remedy(user: User, case: Case, *, remedy_type, status="sought", due_on=None,
-               follow_up=None) -> Remedy:
-    remedy = Remedy(**_parse_remedy(remedy_type, status, due_on, follow_up))
+def put_remedy(case: Case, *, actor: str, remedy_type, status="sought", due_on=None,
+               follow_up=None, offered_by: str = "staff") -> Remedy:
+    """A remedy on the case, in the caller's transaction: by staff, or offered by the
+    respondent in its answer. The complainant hears of one that is on the table."""
+    remedy = Remedy(**_parse_remedy(remedy_type, status, due_on, follow_up), offered_by=offered_by)
     case.remedies.append(remedy)
     db.session.flush()
-    audit.record("remedy.added", actor=actor_of(user), subject_type="case", subject_id=case.id,
+    audit.record("remedy.added", actor=actor, subject_type="case", subject_id=case.id,
                  organisation_id=case.organisation_id,
-                 new={"remedy": remedy.id, "type": remedy.remedy_type, "status": remedy.status})
+                 new={"remedy": remedy.id, "type": remedy.remedy_type, "status": remedy.status,
+                      "offered_by": offered_by})
     if status in ("proposed", "agreed", "implemented"):
         _complainant_hears(case, "remedy_update", data={"type": remedy.remedy_type, "status": status})
+    return remedy
+
+
+def add_remedy(user: User, case: Case, *, remedy_type, status="sought", due_on=None,
+               follow_up=None) -> Remedy:
+    remedy = put_remedy(case, actor=actor_of(user), remedy_type=remedy_type, status=status,
+                        due_on=due_on, follow_up=follow_up)
     commit()
     return remedy
+
+
+def flag_attention(case: Case, reason: str) -> None:
+    """Put the case in front of its caseworker again (in the caller's transaction)."""
+    if reason not in domain.ATTENTION_REASONS:
+        raise ValueError(f"unknown attention reason {reason!r}")
+    case.attention_reason, case.attention_since = reason, utcnow()
+
+
+def clear_attention(user: User, case: Case) -> None:
+    """A caseworker has seen what needed attention."""
+    if case.attention_reason is not None:
+        audit.record("case.attention_cleared", actor=actor_of(user), subject_type="case",
+                     subject_id=case.id, organisation_id=case.organisation_id,
+                     old={"attention": case.attention_reason})
+        case.attention_reason = case.attention_since = None
+    commit()
 
 
 def update_remedy(user: User, case: Case, remedy_id: int, *, status, due_on=None,

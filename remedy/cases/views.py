@@ -65,6 +65,7 @@ def queue():
         "cases/queue.html", page=page, filters=filters, errors=errors, assign_form=assign_form,
         states=domain.STATE_NAMES, sectors=SECTORS, rights=RIGHTS_DIMENSIONS,
         filer_types=FILER_TYPES, assignees=_assignees(), today=date.today(),
+        attention_reasons=domain.ATTENTION_REASONS,
     )
 
 
@@ -122,6 +123,7 @@ def _case_page(case, status=200, *, show_contact=False, **forms):
         event_names=domain.EVENT_NAMES, consent_names=domain.CONSENT_NAMES, sectors=SECTORS,
         rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES, remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
+        attention_reasons=domain.ATTENTION_REASONS,
         today=date.today(),
     ), status
 
@@ -212,6 +214,13 @@ def update_remedy(case_id, remedy_id):
     return redirect(url_for("cases.case", case_id=case_id) + "#remedies")
 
 
+@bp.post("/cases/<int:case_id>/attention")
+@staff_required()
+def clear_attention(case_id):
+    services.clear_attention(current_user, services.case_for(current_user, case_id))
+    return redirect(url_for("cases.case", case_id=case_id))
+
+
 @bp.post("/cases/<int:case_id>/priority")
 @staff_required()
 def priority(case_id):
@@ -271,7 +280,7 @@ def erase(case_id):
 def settings():
     """Deadlines and closure approval of the organisation."""
     organisation = current_user.organisation
-    rules = domain.clock_rules(organisation.clock_lengths)
+    rules = domain.clock_rules(organisation.clock_lengths, domain.SETTABLE_CLOCKS)
     values = {f"{r.name}_{part}": str(getattr(r, part)) for r in rules for part in ("length", "unit")}
     errors, status, saved = {}, 200, request.args.get("saved")
     if request.method == "POST":

@@ -81,6 +81,10 @@ CONSENTS = {
         "My story may be published without my name or other identifying details, to "
         "show what is happening"
     ),
+    "share_with_respondent": N_(
+        "My name and what I wrote may be shown to the organisation I complain about, so "
+        "that it can explain and put things right"
+    ),
 }
 
 # What each workflow state means, as told to the complainant.
@@ -125,4 +129,10 @@ TIMELINE_EVENTS.update({
     "state_changed": N_("Your complaint moved on"),
     "remedy_update": N_("News about a remedy"),
     "staff_message": N_("The caseworker wrote to you"),
+    "respondent_asked": N_("Your complaint was sent to the organisation you complained about, "
+                           "asking it to explain and to put things right"),
+    "respondent_answered": N_("The organisation you complained about answered"),
+    "feedback": N_("You said whether the answer resolves the matter"),
+    "remedy_check": N_("We asked you whether a remedy happened"),
+    "remedy_check_answered": N_("You said whether a remedy happened"),
 })

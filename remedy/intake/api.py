@@ -7,7 +7,7 @@ secret in `X-Remedy-Secret`. A wrong secret and an unknown reference get the sam
 from flask import jsonify, request
 
 from remedy.accounts.auth import bearer_user
-from remedy.api import bp, json_body
+from remedy.api import bp, idempotency_key, json_body
 from remedy.core import idempotency
 from remedy.core.db import utcnow
 from remedy.core.errors import ValidationFailed
@@ -18,18 +18,6 @@ from remedy.intake.serializers import complaint_json, event_json
 from remedy.intake.uploads import inspect_and_store
 
 
-def _idempotency_key() -> str | None:
-    key = request.headers.get("Idempotency-Key")
-    if key is None:
-        return None
-    key = key.strip()
-    if not 8 <= len(key) <= 255 or not key.isprintable():
-        raise ValidationFailed(N_("Some answers need attention."), {
-            "Idempotency-Key": [N_("Use a UUID or another unique string of 8 to 255 characters.")]
-        })
-    return key
-
-
 def _complainant(reference: str):
     return services.authenticate_complainant(reference, request.headers.get("X-Remedy-Secret"))
 
@@ -38,7 +26,7 @@ def _complainant(reference: str):
 @limits.filing
 def file_complaint():
     data = json_body()
-    key = _idempotency_key()
+    key = idempotency_key()
     draft = domain.parse_complaint(data, today=utcnow().date(),
                                    default_language=current_locale().replace("_", "-"))
     submission = services.submit_complaint(

@@ -36,7 +36,7 @@ FIELDS = frozenset(
     "provider deployer_country sector rights_dimensions other_rights date_of_harm "
     "remedies_sought group_size co_complainants mandate contact grounds consents".split()
 )
-CONSENT_NAMES = ("contact", "share_across_borders", "publish_narrative")
+CONSENT_NAMES = ("contact", "share_across_borders", "publish_narrative", "share_with_respondent")
 
 # --- the complaint ------------------------------------------------------------------------
 
@@ -66,6 +66,7 @@ class Consents:
     contact: bool = False
     share_across_borders: bool = False
     publish_narrative: bool = False
+    share_with_respondent: bool = False
 
 
 @dataclass(frozen=True)

@@ -140,6 +140,7 @@ class ComplaintForm(FlaskForm):
     consent_contact = BooleanField(_l(CONSENTS["contact"]))
     consent_share_across_borders = BooleanField(_l(CONSENTS["share_across_borders"]))
     consent_publish_narrative = BooleanField(_l(CONSENTS["publish_narrative"]))
+    consent_share_with_respondent = BooleanField(_l(CONSENTS["share_with_respondent"]))
     evidence = MultipleFileField(
         _l("Documents, screenshots or photos (optional)"),
         description=_l("PDF, PNG, JPEG, WebP or plain text; up to 10 files."),
@@ -258,6 +259,7 @@ class ConsentForm(FlaskForm):
     consent_contact = BooleanField(_l(CONSENTS["contact"]))
     consent_share_across_borders = BooleanField(_l(CONSENTS["share_across_borders"]))
     consent_publish_narrative = BooleanField(_l(CONSENTS["publish_narrative"]))
+    consent_share_with_respondent = BooleanField(_l(CONSENTS["share_with_respondent"]))
 
 
 class WithdrawForm(FlaskForm):

@@ -3,7 +3,7 @@ are appended, and every public event is a row in the complaint's timeline."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.accounts.models import Organisation
@@ -61,6 +61,8 @@ class Complaint(db.Model):
     consent_contact: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_share_across_borders: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_publish_narrative: Mapped[bool] = mapped_column(Boolean, default=False)
+    consent_share_with_respondent: Mapped[bool] = mapped_column(Boolean, default=False,
+                                                                server_default=false())
 
     organisation: Mapped[Organisation] = relationship()
     ai_system: Mapped[AISystem | None] = relationship()
@@ -91,6 +93,7 @@ class Complaint(db.Model):
             "contact": self.consent_contact,
             "share_across_borders": self.consent_share_across_borders,
             "publish_narrative": self.consent_publish_narrative,
+            "share_with_respondent": self.consent_share_with_respondent,
         }
 
 

@@ -35,7 +35,7 @@ def anonymise_complaint(complaint: Complaint) -> list[str]:
     complaint.mandate_basis = ERASED if complaint.mandate_basis else None
     complaint.other_rights = []
     complaint.consent_contact = complaint.consent_share_across_borders = False
-    complaint.consent_publish_narrative = False
+    complaint.consent_publish_narrative = complaint.consent_share_with_respondent = False
     complaint.secret_hash = hashlib.sha256(secrets.token_bytes(32)).hexdigest()  # tracking ends
     for person in list(complaint.co_complainants):
         db.session.delete(person)

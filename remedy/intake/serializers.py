@@ -17,8 +17,13 @@ def event_json(event: ComplaintEvent) -> dict:
     }
 
 
+# Other features add to a complaint's JSON: functions complaint -> dict, registered at
+# start-up (the respondent's answers, for instance).
+COMPLAINT_SECTIONS = []
+
+
 def complaint_json(complaint: Complaint) -> dict:
-    return {
+    body = {
         "reference": complaint.reference,
         "state": complaint.state,
         "received_at": iso(complaint.received_at),
@@ -62,3 +67,6 @@ def complaint_json(complaint: Complaint) -> dict:
         ],
         "timeline": [event_json(e) for e in complaint.events if e.public],
     }
+    for section in COMPLAINT_SECTIONS:
+        body.update(section(complaint))
+    return body

@@ -161,6 +161,7 @@ def submit_complaint(
         consent_contact=draft.consents.contact,
         consent_share_across_borders=draft.consents.share_across_borders,
         consent_publish_narrative=draft.consents.publish_narrative,
+        consent_share_with_respondent=draft.consents.share_with_respondent,
         co_complainants=[CoComplainant(name=p.name, email=p.email) for p in draft.co_complainants],
         evidence=[_evidence_row(f) for f in _distinct(evidence)],
     )

@@ -18,11 +18,13 @@ def evidence_store() -> EvidenceStore:
     return EvidenceStore(current_app.config["EVIDENCE_DIR"])
 
 
-def inspect_and_store(uploads) -> tuple[list[InspectedFile], list[Message]]:
-    """Each upload either stored (and returned) or refused with a reason."""
+def inspect_and_store(uploads, store: EvidenceStore | None = None
+                      ) -> tuple[list[InspectedFile], list[Message]]:
+    """Each upload either stored (in the evidence store unless told otherwise) and returned,
+    or refused with a reason."""
     limit = current_app.config["UPLOAD_MAX_BYTES"]
     stored, problems = [], []
-    store = evidence_store()
+    store = store or evidence_store()
     for upload in uploads:
         if upload is None or (not upload.filename and not upload.content_length):
             continue

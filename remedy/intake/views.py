@@ -163,7 +163,12 @@ def track():
                            expired=request.args.get("expired")), status
 
 
-def _render_tracked(complaint, status=200, **forms):
+# Other features add to the tracking page: functions (complaint, forms) -> template context,
+# registered at start-up (the respondent's answers, for instance).
+TRACKING_SECTIONS = []
+
+
+def render_tracked(complaint, status=200, **forms):
     message_form = forms.get("message_form") or MessageForm()
     message_form.kind.choices = [("message", _("A message to the caseworker")),
                                  ("amendment", _("An addition to my complaint"))]
@@ -183,6 +188,7 @@ def _render_tracked(complaint, status=200, **forms):
         remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES,
         notice=forms.get("notice"),
+        **{k: v for section in TRACKING_SECTIONS for k, v in section(complaint, forms).items()},
     ), status))
     response.headers["Cache-Control"] = "no-store"
     return response
@@ -191,10 +197,10 @@ def _render_tracked(complaint, status=200, **forms):
 @bp.get("/track/complaint")
 @tracked
 def tracked_complaint(complaint):
-    return _render_tracked(complaint, notice=request.args.get("done"))
+    return render_tracked(complaint, notice=request.args.get("done"))
 
 
-def _done(what: str):
+def tracked_done(what: str):
     return redirect(url_for("intake.tracked_complaint", done=what) + "#notice")
 
 
@@ -206,12 +212,12 @@ def post_message(complaint):
         try:
             services.add_complainant_message(complaint, form.body.data,
                                              amendment=form.kind.data == "amendment")
-            return _done("message")
+            return tracked_done("message")
         except ValidationFailed as failure:
             form.body.errors = [m for ms in translate_fields(failure.fields).values() for m in ms]
         except Conflict as conflict:
             form.body.errors = [translate(conflict.message)]
-    return _render_tracked(complaint, 422, message_form=form)
+    return render_tracked(complaint, 422, message_form=form)
 
 
 @bp.post("/track/complaint/evidence")
@@ -225,11 +231,11 @@ def post_evidence(complaint):
         if not problems:
             try:
                 services.add_evidence(complaint, stored)
-                return _done("evidence")
+                return tracked_done("evidence")
             except (ValidationFailed, Conflict) as failure:
                 problems = [failure.message] + [m for ms in failure.fields.values() for m in ms]
         form.evidence.errors = [translate(p) for p in problems]
-    return _render_tracked(complaint, 422, evidence_form=form)
+    return render_tracked(complaint, 422, evidence_form=form)
 
 
 @bp.post("/track/complaint/consents")
@@ -241,11 +247,11 @@ def post_consents(complaint):
             services.update_consents(complaint, {
                 name: bool(getattr(form, f"consent_{name}").data) for name in domain.CONSENT_NAMES
             })
-            return _done("consents")
+            return tracked_done("consents")
         except ValidationFailed as failure:
             for key, messages in translate_fields(failure.fields).items():
                 getattr(form, key.replace("consents.", "consent_")).errors = messages
-    return _render_tracked(complaint, 422, consent_form=form)
+    return render_tracked(complaint, 422, consent_form=form)
 
 
 @bp.post("/track/complaint/withdraw")
@@ -258,12 +264,12 @@ def post_withdraw(complaint):
         else:
             try:
                 services.withdraw_complaint(complaint, form.reason.data or None)
-                return _done("withdrawn")
+                return tracked_done("withdrawn")
             except ValidationFailed as failure:
                 form.reason.errors = [m for ms in translate_fields(failure.fields).values() for m in ms]
             except Conflict as conflict:
                 form.confirm.errors = [translate(conflict.message)]
-    return _render_tracked(complaint, 422, withdraw_form=form)
+    return render_tracked(complaint, 422, withdraw_form=form)
 
 
 @bp.post("/track/stop")

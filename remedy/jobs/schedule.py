@@ -13,6 +13,7 @@ from remedy.extensions import db
 from remedy.intake.jobs import purge_unclaimed_evidence
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
+from remedy.responses.jobs import check_respondent_deadlines
 
 log = logging.getLogger(__name__)
 
@@ -22,6 +23,7 @@ PERIODIC = [
     (send_deadline_digests, "default", "0 6 * * 1-5"),
     (apply_retention, "default", "30 2 * * *"),
     (purge_unclaimed_evidence, "default", "45 2 * * *"),
+    (check_respondent_deadlines, "default", "15 6 * * *"),
 ]
 
 

@@ -16,7 +16,7 @@ from remedy.notifications.models import OutboxEmail
 # Every email Remedy sends; each has templates/email/<name>/{subject.txt,body.txt,body.html}.
 EMAILS = frozenset({
     "complaint_received", "complaint_withdrawn", "staff_invite", "password_reset",
-    "case_update", "case_message", "deadline_digest",
+    "case_update", "case_message", "deadline_digest", "respondent_request", "respondent_invite",
 })
 
 # A sweep picks up an email whose immediate delivery never started after this long.

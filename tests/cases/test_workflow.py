@@ -197,6 +197,9 @@ def test_an_organisation_admin_sets_its_own_deadlines(app, staff, as_role):
     form = {"acknowledge_length": "3", "acknowledge_unit": CALENDAR_DAYS,
             "triage_decision_length": "20", "triage_decision_unit": "working_days",
             "investigation_length": "60", "investigation_unit": "working_days",
+            "respondent_answer_length": "10", "respondent_answer_unit": CALENDAR_DAYS,
+            "respondent_final_length": "45", "respondent_final_unit": CALENDAR_DAYS,
+            "complainant_feedback_length": "30", "complainant_feedback_unit": CALENDAR_DAYS,
             "closure_needs_approval": "y"}
     assert post_form(admin, "/admin/case-settings", form).status_code == 302
     _, _, case_id = file_complaint(app)
@@ -205,4 +208,6 @@ def test_an_organisation_admin_sets_its_own_deadlines(app, staff, as_role):
         [clock] = found.clocks
         assert clock.due_on == add_days(clock.started_on, 3, CALENDAR_DAYS, lambda d: False)
         assert found.organisation.closure_needs_approval
+        assert found.organisation.clock_lengths["respondent_final"] == {
+            "length": 45, "unit": CALENDAR_DAYS}
         assert isinstance(clock.due_on, date)

@@ -203,7 +203,8 @@ def test_consents_can_be_given_and_withdrawn(client):
     response = client.patch(f"{url}/consents", json={"publish_narrative": False, "contact": True},
                             headers=auth(body["secret"]))
     assert response.get_json()["consents"] == {"contact": True, "share_across_borders": False,
-                                               "publish_narrative": False}
+                                               "publish_narrative": False,
+                                               "share_with_respondent": False}
     timeline = client.get(url, headers=auth(body["secret"])).get_json()["timeline"]
     assert timeline[-1]["kind"] == "consent_changed"
     assert timeline[-1]["data"] == {"contact": True, "publish_narrative": False}

@@ -284,7 +284,7 @@ def test_consents_from_the_tracking_page(client, tracked, app):
     with app_context(app):
         complaint = db.session.query(Complaint).one()
         assert complaint.consents() == {"contact": False, "share_across_borders": True,
-                                        "publish_narrative": False}
+                                        "publish_narrative": False, "share_with_respondent": False}
     html = client.get("/track/complaint").get_data(as_text=True)
     assert re.search(r'checked[^>]*id="consent_share_across_borders"|id="consent_share_across_borders"[^>]*checked', html)
 

@@ -1,0 +1,25 @@
+"""Respondent responses: a case is sent to the organisation complained about, which explains
+and offers a remedy on a clock; the complainant says whether the answer resolves it."""
+
+from flask import Blueprint
+
+bp = Blueprint("responses", __name__)
+
+
+def init_app(app) -> None:
+    """Show the respondent's answers on the complainant's page and JSON, and give the case
+    page the words it needs."""
+    from remedy.intake import serializers
+    from remedy.intake import views as intake_views
+    from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
+    from remedy.responses import api, domain, views
+
+    if views.tracking_context not in intake_views.TRACKING_SECTIONS:
+        intake_views.TRACKING_SECTIONS.append(views.tracking_context)
+    if api.answers_in_complaint_json not in serializers.COMPLAINT_SECTIONS:
+        serializers.COMPLAINT_SECTIONS.append(api.answers_in_complaint_json)
+    app.jinja_env.globals["respondent_words"] = {
+        "questions": domain.QUESTIONS, "categories": domain.CATEGORIES,
+        "statuses": domain.REQUEST_STATUSES, "sectors": SECTORS, "rights": RIGHTS_DIMENSIONS,
+        "remedies": REMEDIES,
+    }
