@@ -56,8 +56,7 @@ def idempotent(scope: str, make_result):
     `make_result()` does the work (and commits) and returns (body, status)."""
     key = idempotency_key()
     if key is None:
-        body, status = make_result()
-        return jsonify(body), status
+        return _json(*make_result())
     config = current_app.config
     fingerprint = idempotency.fingerprint([request.path, request.get_json(silent=True)])
     prior = idempotency.recall(scope, key, fingerprint, server_secret=config["SECRET_KEY"],
@@ -74,4 +73,10 @@ def idempotent(scope: str, make_result):
         db.session.commit()
     except IntegrityError:  # a concurrent twin stored it first; this answer stands
         db.session.rollback()
-    return jsonify(body), status
+    return _json(body, status)
+
+
+def _json(body, status):
+    response = jsonify(body)
+    response.status_code = status
+    return response

@@ -122,7 +122,7 @@ def parse_request(values: dict, *, identity_shared: bool) -> RequestDraft:
     extra = _text(errors, values, "extra_question", SHORT_TEXT)
     summary = _text(errors, values, "summary", SHORT_TEXT, required=not identity_shared)
     target = values.get("target") or "deployer"
-    if target not in TARGETS:
+    if not isinstance(target, str) or target not in TARGETS:
         errors.add("target", N_("Choose only from the options given."))
     errors.raise_if_any()
     return RequestDraft(tuple(q for q in QUESTIONS if q in questions), extra, summary, target)
@@ -231,7 +231,7 @@ def parse_response(values: dict, *, questions: tuple[str, ...] | list[str], toda
     """
     errors = _Errors()
     category = values.get("category")
-    if category not in CATEGORIES:
+    if not isinstance(category, str) or category not in CATEGORIES:
         errors.add("category", N_("Choose how you answer."))
         category = None
     final = category in FINAL_CATEGORIES and category != WRONG_RESPONDENT

@@ -73,7 +73,7 @@ def open_link(token):
     """The link from the email: it starts a portal session for that one request and moves
     on, so that the link does not stay in the address bar or the history."""
     try:
-        sent = access.request_for_link(token)
+        sent = services.open_link(token)
     except NotAuthorised as refusal:
         return render_template("responses/portal_refused.html", message=translate(refusal.message)), 404
     _start(link=token)

@@ -183,6 +183,17 @@ def _refresh_respondent_due(case: Case) -> None:
 # --- answering ----------------------------------------------------------------------------
 
 
+def open_link(token: str | None) -> RespondentRequest:
+    """The respondent follows its link: the request, with the opening in the audit trail;
+    NotAuthorised for a wrong, expired or withdrawn link."""
+    request = access.request_for_link(token)
+    audit.record("respondent_request.opened", actor=f"respondent-link:{request.id}",
+                 subject_type="case", subject_id=request.case_id,
+                 organisation_id=request.organisation_id, new={"request": request.id})
+    commit()
+    return request
+
+
 def requests_for(principal: RespondentPrincipal) -> list[RespondentRequest]:
     query = select(RespondentRequest).where(
         RespondentRequest.respondent_id == principal.respondent_id,
