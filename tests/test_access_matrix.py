@@ -13,6 +13,7 @@ import io
 
 import pytest
 
+from remedy.accounts.models import User
 from remedy.accounts.services import create_api_token, create_user, organisation_by_slug
 from remedy.cases.models import Remedy
 from remedy.extensions import db
@@ -95,6 +96,37 @@ EXPECTED = {
     ('POST', '/track/complaint/messages'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
     ('POST', '/track/complaint/withdraw'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
     ('POST', '/track/stop'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    # Respondent responses (respondents themselves: tests/responses/test_security.py)
+    ('GET', '/api/v1/cases/<int:case_id>/respondent-requests'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/api/v1/cases/<int:case_id>/respondent-requests'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/api/v1/complaints/<reference>/feedback'): {'anon': (401, 401), 'complainant': (409, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('POST', '/api/v1/complaints/<reference>/remedies/<int:remedy_id>/check'): {'anon': (401, 401), 'complainant': (404, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('GET', '/api/v1/respondent/requests'): {'anon': 401, 'complainant': 401, 'caseworker': 401, 'supervisor': 401, 'org_admin': 401, 'other': 401},
+    ('GET', '/api/v1/respondent/requests/<int:request_id>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('POST', '/api/v1/respondent/requests/<int:request_id>/response'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('POST', '/cases/<int:case_id>/attention'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (302, 404), 'org_admin': (302, 404), 'other': (404, 302)},
+    ('GET', '/cases/<int:case_id>/respondent-documents/<int:document_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('GET', '/cases/<int:case_id>/respondent-request'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/cases/<int:case_id>/respondent-request'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/respondent-requests/<int:request_id>/renew'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/cases/<int:case_id>/respondent-requests/<int:request_id>/revoke'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (302, 404), 'org_admin': (302, 404), 'other': (404, 302)},
+    ('GET', '/registry/respondents/<int:respondent_id>/accounts'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 200, 'org_admin': 200, 'other': 403},
+    ('POST', '/registry/respondents/<int:respondent_id>/accounts'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 422, 'org_admin': 422, 'other': 403},
+    ('POST', '/registry/respondents/<int:respondent_id>/accounts/<int:account_id>/deactivate'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (302, 404), 'org_admin': (302, 404), 'other': (403, 403)},
+    ('GET', '/respond'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('GET', '/respond/account'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/respond/account'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/respond/account/tokens/<int:token_id>/revoke'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
+    ('GET', '/respond/login'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/respond/login'): {'anon': 401, 'complainant': 401, 'caseworker': 401, 'supervisor': 401, 'org_admin': 401, 'other': 401},
+    ('POST', '/respond/logout'): {'anon': 302, 'complainant': 302, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('GET', '/respond/open/<token>'): {'anon': 404, 'complainant': 404, 'caseworker': 404, 'supervisor': 404, 'org_admin': 404, 'other': 404},
+    ('GET', '/respond/requests/<int:request_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
+    ('POST', '/respond/requests/<int:request_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
+    ('GET', '/respond/welcome/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('POST', '/respond/welcome/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('POST', '/track/complaint/feedback'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
+    ('POST', '/track/complaint/remedies/<int:remedy_id>'): {'anon': (302, 302), 'complainant': (404, 404), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
 }
 
 
@@ -140,7 +172,32 @@ def _world(app):
             world[key] = {"reference": body["reference"], "secret": body["secret"],
                           "case_id": case.id, "evidence_id": complaint.evidence[0].id,
                           "remedy_id": remedy.id, "respondent_id": complaint.deployer_id}
+            sender = db.session.get(User, users["other" if key == "other" else "caseworker"].id)
+            world[key].update(_respondent_exchange(case, sender))
     return world
+
+
+def _respondent_exchange(case, sender):
+    """The case sent to its respondent, answered with a document, and a portal account of
+    the sending organisation for that respondent."""
+    from remedy.intake.evidence import InspectedFile
+    from remedy.responses import access, services
+
+    case.complaint.deployer.contact_email = "complaints@acme.example.com"
+    db.session.commit()
+    sent, _link = services.send_request(sender, case, {"questions": ["explanation"],
+                                                      "summary": "A summary."})
+    data = f"document of case {case.id}".encode()
+    sha256 = services.document_store().put(data)
+    answer = services.submit_response(
+        access.link_principal(sent), sent.id, {"category": "in_progress",
+                                               "final_due_on": sent.final_due_on.isoformat()},
+        [InspectedFile(sha256=sha256, size=len(data), media_type="text/plain",
+                       display_name="d.txt")])
+    account = access.invite_account(sender, case.complaint.deployer_id,
+                                    f"answers-{case.id}@acme.example.com", locale="en")
+    return {"request_id": sent.id, "document_id": answer.documents[0].id,
+            "account_id": account.id}
 
 
 def _client_for(app, role, world):
@@ -164,6 +221,8 @@ def _url(rule, world, target):
         "token_id": world["token_ids"][target], "user_id": world["user_ids"][target],
         "token": "not-a-valid-token", "filename": "remedy.css",
         "respondent_id": world["own"]["respondent_id"],
+        "request_id": world[target]["request_id"], "document_id": world[target]["document_id"],
+        "account_id": world[target]["account_id"],
     }
     url = rule.rule
     for name, value in values.items():
@@ -199,7 +258,8 @@ def _routes(app):
 def observe_row(app, method, rule, world):
     """What every role gets from one route: {role: status or (own, other)}."""
     has_object = any(arg in rule.arguments for arg in (
-        "case_id", "evidence_id", "remedy_id", "reference", "token_id", "user_id"))
+        "case_id", "evidence_id", "remedy_id", "reference", "token_id", "user_id",
+        "request_id", "document_id", "account_id"))
     row = {}
     for role in ROLES:
         if has_object:

@@ -335,6 +335,7 @@ def erase_complainant_data(case: Case, *, user: User | None = None, reason: str 
         decision.reason = ERASED if decision.reason else None
     for remedy in case.remedies:
         remedy.follow_up = ERASED if remedy.follow_up else None
+        remedy.complainant_comment = ERASED if remedy.complainant_comment else None
     case.pending_reason = ERASED if case.pending_reason else None
     case.other_bodies = ERASED if case.other_bodies else None
     case.anonymised_at = utcnow()

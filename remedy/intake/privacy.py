@@ -7,6 +7,7 @@ import secrets
 from sqlalchemy import select
 
 from remedy.extensions import db
+from remedy.intake import signals
 from remedy.intake.models import Complaint, Evidence
 from remedy.intake.serializers import complaint_json
 
@@ -47,4 +48,5 @@ def anonymise_complaint(complaint: Complaint) -> list[str]:
         db.session.delete(item)
     db.session.flush()
     still_used = set(db.session.scalars(select(Evidence.sha256).where(Evidence.sha256.in_(hashes))))
+    signals.complaint_erased.send(complaint)
     return [h for h in hashes if h not in still_used]

@@ -14,3 +14,6 @@ complaint_filed = _signals.signal("complaint-filed")
 complaint_withdrawn = _signals.signal("complaint-withdrawn")
 # sender: the Complaint; kwargs: event (the ComplaintEvent the complainant added)
 complainant_wrote = _signals.signal("complainant-wrote")
+# sender: the Complaint, whose personal data is being erased (in the caller's transaction);
+# receivers erase what they hold about the complainant
+complaint_erased = _signals.signal("complaint-erased")

@@ -137,19 +137,52 @@ def request_of_case(case: Case, request_id: int) -> RespondentRequest:
     return request
 
 
+def _revoke(request: RespondentRequest, actor: str) -> None:
+    request.status = domain.REVOKED
+    request.revoked_at = utcnow()
+    request.link_nonce = secrets.token_hex(16)
+    _refresh_respondent_due(request.case)
+    audit.record("respondent_request.revoked", actor=actor, subject_type="case",
+                 subject_id=request.case_id, organisation_id=request.organisation_id,
+                 new={"request": request.id})
+
+
 def revoke_request(user: User, case: Case, request_id: int) -> RespondentRequest:
     """Withdraw a request: its link stops working at once and no answer is awaited."""
     request = request_of_case(case, request_id)
     if request.status in LIVE:
-        request.status = domain.REVOKED
-        request.revoked_at = utcnow()
-        request.link_nonce = secrets.token_hex(16)
-        _refresh_respondent_due(case)
-        audit.record("respondent_request.revoked", actor=actor_of(user), subject_type="case",
-                     subject_id=case.id, organisation_id=case.organisation_id,
-                     new={"request": request.id})
+        _revoke(request, actor_of(user))
     commit()
     return request
+
+
+def withdraw_live_requests(case: Case, *, actor: str) -> None:
+    """The complaint was withdrawn: every unanswered request is withdrawn too (in the
+    caller's transaction)."""
+    for request in case.respondent_requests:
+        if request.status in LIVE:
+            _revoke(request, actor)
+
+
+def erase_respondent_exchange(case: Case) -> list[str]:
+    """Erase what the exchange with the respondent holds about the complainant (in the
+    caller's transaction): their part of what was sent, the answers' texts about them and
+    the documents, and their feedback. Categories, dates and timeliness stay for
+    statistics; a public response stays public. Returns document files to delete."""
+    from remedy.intake.privacy import ERASED
+
+    files = []
+    for request in case.respondent_requests:
+        if request.packet.get("identity"):
+            request.packet = {**request.packet, "identity": None, "identity_erased": True}
+        for response in request.responses:
+            for name in ("explanation", "human_review", "data_used", "remedy_offered",
+                         "extra_answer", "feedback_comment"):
+                if getattr(response, name):
+                    setattr(response, name, ERASED)
+            files += [d.sha256 for d in response.documents]
+            response.documents.clear()
+    return files
 
 
 def renew_link(user: User, case: Case, request_id: int) -> str:

@@ -1,0 +1,37 @@
+"""What respondent responses do when intake announces a change (see `intake.signals`)."""
+
+from remedy.intake import signals
+
+
+def connect() -> None:
+    signals.complaint_withdrawn.connect(_withdraw_requests, weak=False)
+    signals.complaint_erased.connect(_erase, weak=False)
+
+
+def _withdraw_requests(complaint, reason=None) -> None:
+    """A withdrawn complaint is no longer put to the respondent: its links stop working."""
+    from remedy.responses.services import withdraw_live_requests
+
+    if getattr(complaint, "case", None) is not None:
+        withdraw_live_requests(complaint.case, actor="complainant")
+
+
+def _erase(complaint) -> None:
+    """Erase the exchange with the respondent; its documents' files go once the erasure
+    is committed (a rolled-back erasure leaves them in place)."""
+    from sqlalchemy import event
+
+    from remedy.extensions import db
+    from remedy.responses.services import document_store, erase_respondent_exchange
+
+    if getattr(complaint, "case", None) is None:
+        return
+    files = erase_respondent_exchange(complaint.case)
+    if files:
+        store = document_store()
+
+        def delete_files(_session):
+            for sha256 in files:
+                store.delete(sha256)
+
+        event.listen(db.session(), "after_commit", delete_files, once=True)
