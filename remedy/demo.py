@@ -38,6 +38,8 @@ COMPLAINTS = [
         "deployer_country": "NL", "sector": "employment",
         "rights_dimensions": ["access_to_remedy", "privacy_data_protection"],
         "remedies_sought": ["explanation", "human_review"], "date_of_harm": "2026-03-02",
+        "contact": {"name": "Demo Driver", "email": "driver@example.org"},
+        "consents": {"contact": True, "share_with_respondent": True},
     },
     {
         "filer_type": "group", "title": "Welfare fraud score flags single parents",
@@ -96,3 +98,23 @@ def seed_demo():
     first = submissions[0]
     click.echo(f"try tracking a demo complaint at /track: reference {first.reference}, "
                f"secret {first.secret}")
+    link = _sent_to_respondent(first.reference)
+    click.echo(f"it was sent to the respondent, who can answer at {link}")
+
+
+def _sent_to_respondent(reference: str) -> str:
+    """The first demo case, under investigation and sent to its respondent (the deployer,
+    given a demo contact), so that the respondent portal has something to answer."""
+    from remedy.accounts.models import User
+    from remedy.cases.services import apply_transition
+    from remedy.intake.models import Complaint
+    from remedy.responses.services import send_request
+
+    complaint = db.session.scalar(select(Complaint).where(Complaint.reference == reference))
+    caseworker = db.session.scalar(select(User).where(User.email == STAFF[0][0]))
+    complaint.deployer.contact_email = "complaints@respondent.example.com"
+    for step in ("triage", "investigating"):
+        apply_transition(complaint.case, step, user=caseworker)
+    _request, link = send_request(caseworker, complaint.case, {
+        "questions": ["explanation", "human_review", "data_used", "remedy_offered"]})
+    return link

@@ -37,6 +37,9 @@ def test_seed_demo_creates_once(app):
     first = run(app, "seed-demo")
     assert first.exit_code == 0 and "created 4 organisations, 3 staff and 4 complaints" in first.output
     assert "try tracking a demo complaint" in first.output
+    link = first.output.split("who can answer at ")[1].split()[0]
+    path = "/" + link.split("://", 1)[1].split("/", 1)[1]
+    assert app.test_client().get(path).status_code == 302  # the respondent's portal opens
     second = run(app, "seed-demo")
     assert second.exit_code == 0 and "nothing to do" in second.output
     with app_context(app):

@@ -9,9 +9,9 @@ bp = Blueprint("responses", __name__)
 def init_app(app) -> None:
     """Show the respondent's answers on the complainant's page and JSON, and give the case
     page the words it needs."""
+    from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.intake import serializers
     from remedy.intake import views as intake_views
-    from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.responses import api, domain, receivers, views
 
     receivers.connect()
