@@ -129,10 +129,9 @@ def _page_args() -> tuple[int, int]:
 def respondent_requests():
     principal = _respondent()
     page, per_page = _page_args()
-    everything = services.requests_for(principal)
-    chosen = everything[(page - 1) * per_page: page * per_page]
+    chosen = services.requests_for(principal, page=page, per_page=per_page)
     return jsonify({"items": [request_json(r) for r in chosen], "page": page,
-                    "per_page": per_page, "total": len(everything)})
+                    "per_page": per_page, "total": services.count_requests_for(principal)})
 
 
 @bp.get("/respondent/requests/<int:request_id>")

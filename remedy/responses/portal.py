@@ -11,7 +11,7 @@ from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, DomainError, NotAuthorised, NotFound, ValidationFailed
 from remedy.core.forms import attach_failure
 from remedy.core.i18n import translate
-from remedy.core.messages import N_
+from remedy.core.messages import N_, msg
 from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
 from remedy.extensions import limiter
 from remedy.intake.uploads import inspect_and_store
@@ -153,31 +153,47 @@ def portal_request(principal, request_id):
 @bp.post("/respond/requests/<int:request_id>")
 @respondent_required
 def portal_answer(principal, request_id):
-    services.request_for(principal, request_id)  # 404 before anything is read or stored
+    sent = services.request_for(principal, request_id)  # 404 before anything is read
     form = ResponseForm()
     form.fill_choices()
-    if form.validate():
-        try:
-            # The answer is checked before any file is stored, so that a refused answer
-            # leaves nothing behind.
-            sent = services.request_for(principal, request_id)
-            services.ensure_answerable(sent)
-            domain.parse_response(form.values(), questions=sent.questions,
-                                  today=utcnow().date(), final_deadline=sent.final_due_on)
-            stored, problems = inspect_and_store(request.files.getlist("documents"),
-                                                 store=services.document_store())
-            if problems:
-                form.documents.errors = [translate(p) for p in problems]
-                return _request_page(principal, request_id, form, 422)
-            services.submit_response(principal, request_id, form.values(), stored)
-            return redirect(url_for("responses.portal_request", request_id=request_id,
-                                    done="answered"))
-        except ValidationFailed as failure:
-            attach_failure(form, failure, "category")
-        except Conflict as conflict:
-            return _request_page(principal, request_id, status=409,
-                                 refusal=translate(conflict.message))
-    return _request_page(principal, request_id, form, 422)
+    if not form.validate():
+        return _request_page(principal, request_id, form, 422)
+    try:
+        services.ensure_answerable(sent)
+    except Conflict as conflict:
+        return _request_page(principal, request_id, status=409, refusal=translate(conflict.message))
+    # Every answer and the number of files are checked before any file is stored, so that a
+    # refused answer leaves nothing behind; all problems are shown at once.
+    uploads = [f for f in request.files.getlist("documents") if f and f.filename]
+    refused = False
+    try:
+        domain.parse_response(form.values(), questions=sent.questions, today=utcnow().date(),
+                              final_deadline=sent.final_due_on)
+    except ValidationFailed as failure:
+        attach_failure(form, failure, "category")
+        refused = True
+    limit = current_app.config["UPLOAD_MAX_FILES"]
+    if len(uploads) > limit:
+        form.documents.errors = [translate(msg(N_("You can attach at most %(max)d files."),
+                                               max=limit))]
+        refused = True
+    elif refused and uploads:
+        form.documents.errors = [translate(N_(
+            "Attach your files again: they were not kept because other answers need attention."))]
+    if refused:
+        return _request_page(principal, request_id, form, 422)
+    stored, problems = inspect_and_store(uploads, store=services.document_store())
+    if problems:
+        form.documents.errors = [translate(p) for p in problems]
+        return _request_page(principal, request_id, form, 422)
+    try:
+        services.submit_response(principal, request_id, form.values(), stored)
+    except ValidationFailed as failure:
+        attach_failure(form, failure, "category")
+        return _request_page(principal, request_id, form, 422)
+    except Conflict as conflict:
+        return _request_page(principal, request_id, status=409, refusal=translate(conflict.message))
+    return redirect(url_for("responses.portal_request", request_id=request_id, done="answered"))
 
 
 @bp.route("/respond/account", methods=["GET", "POST"])

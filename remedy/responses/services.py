@@ -7,7 +7,7 @@ import secrets
 from datetime import date
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from remedy.accounts.models import User
 from remedy.accounts.services import actor_of
@@ -227,14 +227,27 @@ def open_link(token: str | None) -> RespondentRequest:
     return request
 
 
-def requests_for(principal: RespondentPrincipal) -> list[RespondentRequest]:
+def _requests_query(principal: RespondentPrincipal):
     query = select(RespondentRequest).where(
         RespondentRequest.respondent_id == principal.respondent_id,
         RespondentRequest.organisation_id == principal.organisation_id,
         RespondentRequest.status != domain.REVOKED)
     if principal.request_id is not None:
         query = query.where(RespondentRequest.id == principal.request_id)
-    return db.session.scalars(query.order_by(RespondentRequest.id.desc())).all()
+    return query
+
+
+def requests_for(principal: RespondentPrincipal, *, page: int = 1,
+                 per_page: int | None = None) -> list[RespondentRequest]:
+    """The requests this respondent may open, newest first (a page of them if asked)."""
+    query = _requests_query(principal).order_by(RespondentRequest.id.desc())
+    if per_page is not None:
+        query = query.offset((page - 1) * per_page).limit(per_page)
+    return db.session.scalars(query).all()
+
+
+def count_requests_for(principal: RespondentPrincipal) -> int:
+    return db.session.scalar(select(func.count()).select_from(_requests_query(principal).subquery()))
 
 
 def request_for(principal: RespondentPrincipal, request_id: int, *,

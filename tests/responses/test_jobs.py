@@ -74,3 +74,27 @@ def test_the_queue_shows_and_filters_late_respondents(app, client, token, as_rol
                      headers={"Authorization": f"Bearer {token('caseworker')}"}).get_json()
     assert [item["reference"] for item in api["items"]] == [reference]
     assert cw.get("/cases?respondent=soon").status_code == 200  # shown as a filter error
+
+
+def test_timeliness_per_respondent_counts_answers_and_missed_deadlines(app, client, token):
+    from remedy.responses import access
+    from remedy.responses.queries import answer_timeliness
+    from remedy.responses.services import submit_response
+
+    _, _, answered_case, respondent_id = sendable_case(app)
+    _, _, ignored_case, _ = sendable_case(app)
+    _, _, theirs, _ = sendable_case(app, complainant_country="SE")
+    answered = _send(client, token("caseworker"), answered_case)
+    _send(client, token("caseworker"), ignored_case)
+    _send(client, token("other"), theirs)
+    today = utcnow().date()
+    with app_context(app):
+        principal = access.link_principal(db.session.get(RespondentRequest, answered))
+        submit_response(principal, answered, {"category": "closed_with_explanation",
+                                               "explanation": "Explained."}, today=today)
+        check_respondent_deadlines(today + timedelta(days=16))
+        [row] = answer_timeliness([db.session.get(Case, answered_case).organisation_id])
+        assert row["respondent"]["id"] == respondent_id and row["requests"] == 2
+        assert row["initial"] == {"timely": 1, "untimely": 1}
+        assert row["final"] == {"timely": 1, "untimely": 0}
+        assert answer_timeliness()[0]["requests"] == 3

@@ -193,3 +193,19 @@ def test_withdrawn_consent_hides_the_complainant_from_the_respondent_at_once(app
     html = portal.get(url).get_data(as_text=True)
     assert "Ana Jensen" not in html and "automatic screening tool" not in html
     assert "withdrawn their agreement" in html
+
+
+def test_too_many_documents_are_refused_and_the_answer_is_kept(app, as_role, mailbox):
+    _, _, case_id, _ = sendable_case(app)
+    assert send_from_case_page(as_role("caseworker"), case_id).status_code == 200
+    run_jobs(app)
+    portal = app.test_client()
+    url = portal.get(path_of(link_from(mailbox))).headers["Location"]
+    limit = app.config["UPLOAD_MAX_FILES"]
+    files = [(io.BytesIO(f"note {i}".encode()), f"n{i}.txt") for i in range(limit + 1)]
+    refused = post_form(portal, url, {"category": "in_progress", "final_due_on": "",
+                                      "explanation": "Kept text.", "documents": files},
+                        content_type="multipart/form-data")
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 422
+    assert f"at most {limit} files" in field_errors(html, "documents") and "Kept text." in html
