@@ -191,7 +191,7 @@ def _respondent_exchange(case, sender):
     sha256 = services.document_store().put(data)
     answer = services.submit_response(
         access.link_principal(sent), sent.id, {"category": "in_progress",
-                                               "final_due_on": sent.final_due_on.isoformat()},
+                                               "final_due": sent.final_due_on.isoformat()},
         [InspectedFile(sha256=sha256, size=len(data), media_type="text/plain",
                        display_name="d.txt")])
     account = access.invite_account(sender, case.complaint.deployer_id,

@@ -252,12 +252,12 @@ def parse_response(values: dict, *, questions: tuple[str, ...] | list[str], toda
         errors.add("remedy_due_on", N_("This date is in the past."))
     extra = _text(errors, values, "extra_answer")
     public = _text(errors, values, "public_response", SHORT_TEXT)
-    final_due = _date(errors, values, "final_due_on")
+    final_due = _date(errors, values, "final_due")
     if category == IN_PROGRESS:
-        if final_due is None and "final_due_on" not in errors:
-            errors.add("final_due_on", N_("Say by when you will give your final answer."))
+        if final_due is None and "final_due" not in errors:
+            errors.add("final_due", N_("Say by when you will give your final answer."))
         elif final_due is not None and not today <= final_due <= final_deadline:
-            errors.add("final_due_on", msg(
+            errors.add("final_due", msg(
                 N_("Choose a date from today until %(date)s, when the final answer is due."),
                 date=final_deadline.isoformat()))
     suggested = _text(errors, values, "suggested_respondent", 300,

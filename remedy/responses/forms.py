@@ -55,7 +55,7 @@ class ResponseForm(FlaskForm):
                                 render_kw={"type": "date"})
     extra_answer = TextAreaField(_l("Your answer to the caseworker's other question"),
                                  render_kw={"rows": 3})
-    final_due_on = StringField(_l("If in progress: when will you give your final answer?"),
+    final_due = StringField(_l("If in progress: when will you give your final answer?"),
                                render_kw={"type": "date"})
     suggested_respondent = StringField(
         _l("If you are the wrong organisation: who should answer instead?"),
@@ -76,7 +76,7 @@ class ResponseForm(FlaskForm):
 
     def values(self) -> dict:
         names = ("category", "explanation", "human_review", "data_used", "remedy_offered",
-                 "remedy_due_on", "extra_answer", "final_due_on", "suggested_respondent",
+                 "remedy_due_on", "extra_answer", "final_due", "suggested_respondent",
                  "public_response")
         values = {name: getattr(self, name).data for name in names}
         values["remedy_types"] = self.remedy_types.data or []

@@ -94,9 +94,9 @@ def test_in_progress_sets_the_date_and_a_late_answer_is_untimely(app, client, to
     respondent = bearer(link_token(body["access_link"]))
     url = f"/api/v1/respondent/requests/{body['id']}/response"
     too_late = (utcnow().date() + timedelta(days=61)).isoformat()
-    refused = client.post(url, json={"category": "in_progress", "final_due_on": too_late},
+    refused = client.post(url, json={"category": "in_progress", "final_due": too_late},
                           headers=respondent)
-    assert refused.status_code == 422 and "final_due_on" in refused.get_json()["error"]["fields"]
+    assert refused.status_code == 422 and "final_due" in refused.get_json()["error"]["fields"]
     with app_context(app):
         from remedy.responses.services import submit_response
 
@@ -104,7 +104,7 @@ def test_in_progress_sets_the_date_and_a_late_answer_is_untimely(app, client, to
         late_day = utcnow().date() + timedelta(days=16)
         response = submit_response(principal, body["id"], {
             "category": "in_progress",
-            "final_due_on": (late_day + timedelta(days=5)).isoformat()}, today=late_day)
+            "final_due": (late_day + timedelta(days=5)).isoformat()}, today=late_day)
         assert response.timely is False
         assert response.request.initial_timely is False and response.request.final_timely is None
 

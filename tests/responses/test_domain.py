@@ -129,7 +129,7 @@ def test_a_packet_sent_without_consent_is_not_marked_withdrawn():
 
 
 def test_a_complete_explanation_is_a_final_answer():
-    answer = respond({**EXPLAINED, "final_due_on": "2026-03-10", "suggested_respondent": "Other"})
+    answer = respond({**EXPLAINED, "final_due": "2026-03-10", "suggested_respondent": "Other"})
     assert answer.category == "closed_with_explanation"
     assert answer.explanation == "The model scored you low."
     assert answer.is_final
@@ -175,25 +175,25 @@ def test_an_unknown_remedy_type_is_refused():
     assert list(refused(respond, values, questions=())) == ["remedy_types"]
 
 
-@pytest.mark.parametrize("final_due_on", [TODAY, TODAY + timedelta(days=10), FINAL_DEADLINE,
+@pytest.mark.parametrize("final_due", [TODAY, TODAY + timedelta(days=10), FINAL_DEADLINE,
                                           FINAL_DEADLINE.isoformat()])
-def test_in_progress_gives_a_date_from_today_to_the_final_deadline(final_due_on):
-    answer = respond({"category": "in_progress", "final_due_on": final_due_on})
-    assert answer.final_due_on == date.fromisoformat(str(final_due_on))
+def test_in_progress_gives_a_date_from_today_to_the_final_deadline(final_due):
+    answer = respond({"category": "in_progress", "final_due": final_due})
+    assert answer.final_due_on == date.fromisoformat(str(final_due))
     assert not answer.is_final
     assert answer.explanation is None  # the questions wait for the final answer
 
 
-@pytest.mark.parametrize("final_due_on", [TODAY - timedelta(days=1),
+@pytest.mark.parametrize("final_due", [TODAY - timedelta(days=1),
                                           FINAL_DEADLINE + timedelta(days=1)])
-def test_in_progress_outside_the_window_is_refused(final_due_on):
-    fields = refused(respond, {"category": "in_progress", "final_due_on": final_due_on})
-    assert list(fields) == ["final_due_on"]
-    assert FINAL_DEADLINE.isoformat() in fields["final_due_on"][0]
+def test_in_progress_outside_the_window_is_refused(final_due):
+    fields = refused(respond, {"category": "in_progress", "final_due": final_due})
+    assert list(fields) == ["final_due"]
+    assert FINAL_DEADLINE.isoformat() in fields["final_due"][0]
 
 
 def test_in_progress_without_a_date_is_refused():
-    assert list(refused(respond, {"category": "in_progress"})) == ["final_due_on"]
+    assert list(refused(respond, {"category": "in_progress"})) == ["final_due"]
 
 
 def test_wrong_respondent_names_who_instead_but_answers_no_question():
@@ -234,9 +234,9 @@ def test_a_remedy_date_in_the_past_is_refused_and_today_is_not():
 
 
 @pytest.mark.parametrize("raw", ["31/03/2026", "tomorrow", "2026-02-30"])
-@pytest.mark.parametrize("field", ["remedy_due_on", "final_due_on"])
+@pytest.mark.parametrize("field", ["remedy_due_on", "final_due"])
 def test_a_date_in_another_format_is_refused(field, raw):
-    fields = refused(respond, {"category": "in_progress", "final_due_on": "2026-03-10", field: raw})
+    fields = refused(respond, {"category": "in_progress", "final_due": "2026-03-10", field: raw})
     assert list(fields) == [field]
     assert "year-month-day" in fields[field][0]
 

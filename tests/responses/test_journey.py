@@ -99,7 +99,7 @@ def test_the_whole_journey(app, as_role, mailbox):
     # "In progress", with a date for the final answer.
     final_by = (utcnow().date() + timedelta(days=20)).isoformat()
     assert post_form(portal, request_url, {"category": "in_progress",
-                                           "final_due_on": final_by}).status_code == 302
+                                           "final_due": final_by}).status_code == 302
     with app_context(app):
         case = db.session.get(Case, case_id)
         assert case.respondent_due_on.isoformat() == final_by
@@ -203,7 +203,7 @@ def test_too_many_documents_are_refused_and_the_answer_is_kept(app, as_role, mai
     url = portal.get(path_of(link_from(mailbox))).headers["Location"]
     limit = app.config["UPLOAD_MAX_FILES"]
     files = [(io.BytesIO(f"note {i}".encode()), f"n{i}.txt") for i in range(limit + 1)]
-    refused = post_form(portal, url, {"category": "in_progress", "final_due_on": "",
+    refused = post_form(portal, url, {"category": "in_progress", "final_due": "",
                                       "explanation": "Kept text.", "documents": files},
                         content_type="multipart/form-data")
     html = refused.get_data(as_text=True)
