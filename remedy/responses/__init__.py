@@ -21,7 +21,8 @@ def init_app(app) -> None:
     if api.answers_in_complaint_json not in serializers.COMPLAINT_SECTIONS:
         serializers.COMPLAINT_SECTIONS.append(api.answers_in_complaint_json)
     app.jinja_env.globals["respondent_words"] = {
-        "questions": domain.QUESTIONS, "categories": domain.CATEGORIES,
+        "questions": domain.QUESTIONS, "headings": domain.ANSWER_HEADINGS,
+        "categories": domain.CATEGORIES,
         "statuses": domain.REQUEST_STATUSES, "sectors": SECTORS, "rights": RIGHTS_DIMENSIONS,
         "remedies": REMEDIES,
     }

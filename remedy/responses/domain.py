@@ -20,6 +20,14 @@ QUESTIONS = {
     "remedy_offered": N_("Say what remedy you offer to put things right."),
 }
 
+# The same, as headings of the answers (for the complainant and the caseworker).
+ANSWER_HEADINGS = {
+    "explanation": N_("How the decision was made, and the AI system's part in it"),
+    "human_review": N_("Whether a person reviewed the decision"),
+    "data_used": N_("The data about the person that was used"),
+    "remedy_offered": N_("What is offered to put things right"),
+}
+
 CLOSED_WITH_EXPLANATION = "closed_with_explanation"
 CLOSED_WITH_MONETARY_RELIEF = "closed_with_monetary_relief"
 CLOSED_WITH_NON_MONETARY_RELIEF = "closed_with_non_monetary_relief"

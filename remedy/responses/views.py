@@ -188,4 +188,4 @@ def tracking_context(complaint, forms: dict) -> dict:
         checks.append((remedy, form))
     return {"respondent_answers": [(a, services.feedback_open(a, today)) for a in answers],
             "feedback_form": feedback_form, "remedy_checks": checks,
-            "response_categories": domain.CATEGORIES, "response_questions": domain.QUESTIONS}
+            "response_categories": domain.CATEGORIES}
