@@ -78,18 +78,24 @@ class User(db.Model):
         return f"{self.id}:{self.session_version}"
 
 
-class ApiToken(db.Model):
-    """A staff member's API token, stored as a SHA-256 hash; the token is shown once."""
+class TokenColumns:
+    """An API token as stored: a name, a SHA-256 hash (the token itself is shown once),
+    the first characters to recognise it by, and when it was used and revoked."""
 
-    __tablename__ = "api_tokens"
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     prefix: Mapped[str] = mapped_column(String(12))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class ApiToken(TokenColumns, db.Model):
+    """A staff member's API token."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
 
     user: Mapped[User] = relationship()

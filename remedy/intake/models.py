@@ -108,7 +108,17 @@ class CoComplainant(db.Model):
     complaint: Mapped[Complaint] = relationship(back_populates="co_complainants")
 
 
-class Evidence(db.Model):
+class StoredFileColumns:
+    """A file kept in an evidence store: its SHA-256 (the store's key), size, the media type
+    found by inspecting its content, and the name to download it by."""
+
+    sha256: Mapped[str] = mapped_column(String(64))
+    size: Mapped[int] = mapped_column(Integer)
+    media_type: Mapped[str] = mapped_column(String(64))
+    display_name: Mapped[str] = mapped_column(String(120))
+
+
+class Evidence(StoredFileColumns, db.Model):
     """A file attached to a complaint, stored by its SHA-256 outside the web root."""
 
     __tablename__ = "evidence"
@@ -116,10 +126,6 @@ class Evidence(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    media_type: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str] = mapped_column(String(120))
     added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="evidence")

@@ -311,26 +311,26 @@ class Feedback:
     comment: str | None
 
 
-def parse_feedback(values: dict) -> Feedback:
+def _yes_or_no(values: dict, name: str, question, *, comment_if_no: bool) -> Feedback:
+    """A yes/no answer (JSON true/false, or a form's "yes"/"no") with an optional comment."""
     errors = _Errors()
-    satisfied = values.get("satisfied")
-    if isinstance(satisfied, str):
-        satisfied = {"yes": True, "true": True, "no": False, "false": False}.get(satisfied.lower())
-    if not isinstance(satisfied, bool):
-        errors.add("satisfied", N_("Say whether the answer resolves the matter."))
-    comment = _text(errors, values, "comment", SHORT_TEXT, required=satisfied is False)
+    answer = values.get(name)
+    if isinstance(answer, str):
+        answer = {"yes": True, "true": True, "no": False, "false": False}.get(answer.lower())
+    if not isinstance(answer, bool):
+        errors.add(name, question)
+    comment = _text(errors, values, "comment", SHORT_TEXT,
+                    required=comment_if_no and answer is False)
     errors.raise_if_any()
-    return Feedback(satisfied, comment)
+    return Feedback(answer, comment)
+
+
+def parse_feedback(values: dict) -> Feedback:
+    """Does the answer resolve the matter (`satisfied`)? If not, the complainant says why."""
+    return _yes_or_no(values, "satisfied", N_("Say whether the answer resolves the matter."),
+                      comment_if_no=True)
 
 
 def parse_remedy_check(values: dict) -> Feedback:
     """The complainant's answer to "did the remedy happen?" (`happened`, `comment`)."""
-    errors = _Errors()
-    happened = values.get("happened")
-    if isinstance(happened, str):
-        happened = {"yes": True, "true": True, "no": False, "false": False}.get(happened.lower())
-    if not isinstance(happened, bool):
-        errors.add("happened", N_("Say whether it happened."))
-    comment = _text(errors, values, "comment", SHORT_TEXT)
-    errors.raise_if_any()
-    return Feedback(happened, comment)
+    return _yes_or_no(values, "happened", N_("Say whether it happened."), comment_if_no=False)

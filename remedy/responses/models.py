@@ -5,10 +5,11 @@ from datetime import date, datetime
 from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, backref, mapped_column, relationship
 
-from remedy.accounts.models import Organisation, User
+from remedy.accounts.models import Organisation, TokenColumns, User
 from remedy.cases.models import Case
 from remedy.core.db import JSONType, UTCDateTime, utcnow
 from remedy.extensions import db
+from remedy.intake.models import StoredFileColumns
 from remedy.registry.models import Respondent
 
 
@@ -95,17 +96,13 @@ class RespondentResponse(db.Model):
         back_populates="response", order_by="ResponseDocument.id", cascade="all, delete-orphan")
 
 
-class ResponseDocument(db.Model):
+class ResponseDocument(StoredFileColumns, db.Model):
     """A file the respondent attached, stored like evidence (by SHA-256); staff only."""
 
     __tablename__ = "response_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = mapped_column(ForeignKey("respondent_responses.id"), index=True)
-    sha256: Mapped[str] = mapped_column(String(64))
-    size: Mapped[int] = mapped_column(Integer)
-    media_type: Mapped[str] = mapped_column(String(64))
-    display_name: Mapped[str] = mapped_column(String(120))
 
     response: Mapped[RespondentResponse] = relationship(back_populates="documents")
 
@@ -133,18 +130,12 @@ class RespondentAccount(db.Model):
     organisation: Mapped[Organisation] = relationship()
 
 
-class RespondentToken(db.Model):
-    """An API token of a respondent account, stored as a SHA-256 hash; shown once."""
+class RespondentToken(TokenColumns, db.Model):
+    """An API token of a respondent account."""
 
     __tablename__ = "respondent_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(ForeignKey("respondent_accounts.id"), index=True)
-    name: Mapped[str] = mapped_column(String(100))
-    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    prefix: Mapped[str] = mapped_column(String(12))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
-    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     account: Mapped[RespondentAccount] = relationship()
