@@ -12,7 +12,7 @@ from remedy.core.messages import N_
 from remedy.intake import limits
 from remedy.intake import services as intake_services
 from remedy.intake.serializers import iso
-from remedy.responses import access, services
+from remedy.responses import access, complainant, services
 from remedy.responses.models import RespondentRequest, RespondentResponse
 
 MAX_PER_PAGE = 100
@@ -165,7 +165,7 @@ def feedback(reference):
         reference, request.headers.get("X-Remedy-Secret"))
     data = json_body()
     response_id = data.get("response_id")
-    response = services.give_feedback(
+    response = complainant.give_feedback(
         complaint, data, response_id=response_id if isinstance(response_id, int) else None)
     return jsonify(response_json(response)), 201
 
@@ -176,7 +176,7 @@ def feedback(reference):
 def remedy_check(reference, remedy_id):
     complaint = intake_services.authenticate_complainant(
         reference, request.headers.get("X-Remedy-Secret"))
-    remedy = services.confirm_remedy(complaint, remedy_id, json_body())
+    remedy = complainant.confirm_remedy(complaint, remedy_id, json_body())
     return jsonify({"id": remedy.id, "type": remedy.remedy_type, "status": remedy.status,
                     "happened": remedy.complainant_says_done,
                     "comment": remedy.complainant_comment}), 201
@@ -185,7 +185,7 @@ def remedy_check(reference, remedy_id):
 def answers_in_complaint_json(complaint) -> dict:
     """The respondent's answers and the remedy questions, in the complainant's JSON."""
     return {
-        "respondent_answers": [response_json(r) for r in services.answers_for_complainant(complaint)],
+        "respondent_answers": [response_json(r) for r in complainant.answers_for_complainant(complaint)],
         "remedy_checks": [{"id": r.id, "type": r.remedy_type, "due_on": iso(r.due_on)}
-                          for r in services.remedies_to_confirm(complaint)],
+                          for r in complainant.remedies_to_confirm(complaint)],
     }

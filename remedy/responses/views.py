@@ -17,7 +17,7 @@ from remedy.core.forms import attach_failure
 from remedy.core.i18n import translate
 from remedy.intake.views import render_tracked, tracked, tracked_done
 from remedy.registry import services as registry_services
-from remedy.responses import access, bp, domain, services
+from remedy.responses import access, bp, complainant, domain, services
 from remedy.responses.forms import FeedbackForm, InviteForm, RemedyCheckForm, RequestForm
 
 
@@ -143,7 +143,7 @@ def feedback(complaint):
     form.fill_choices()
     if form.validate():
         try:
-            services.give_feedback(complaint, {"satisfied": form.satisfied.data,
+            complainant.give_feedback(complaint, {"satisfied": form.satisfied.data,
                                                "comment": form.comment.data})
             return tracked_done("feedback")
         except ValidationFailed as failure:
@@ -160,7 +160,7 @@ def remedy_check(complaint, remedy_id):
     form.fill_choices()
     if form.validate():
         try:
-            services.confirm_remedy(complaint, remedy_id, {"happened": form.happened.data,
+            complainant.confirm_remedy(complaint, remedy_id, {"happened": form.happened.data,
                                                            "comment": form.comment.data})
             return tracked_done("remedy")
         except NotFound:
@@ -177,15 +177,15 @@ def tracking_context(complaint, forms: dict) -> dict:
     if feedback_form is None:
         feedback_form = FeedbackForm(formdata=None)
         feedback_form.fill_choices()
-    answers = services.answers_for_complainant(complaint)
+    answers = complainant.answers_for_complainant(complaint)
     today = utcnow().date()
     checks = []
-    for remedy in services.remedies_to_confirm(complaint):
+    for remedy in complainant.remedies_to_confirm(complaint):
         form = forms.get("remedy_form") if forms.get("remedy_form_id") == remedy.id else None
         if form is None:
             form = RemedyCheckForm(formdata=None, prefix=f"r{remedy.id}")
             form.fill_choices()
         checks.append((remedy, form))
-    return {"respondent_answers": [(a, services.feedback_open(a, today)) for a in answers],
+    return {"respondent_answers": [(a, complainant.feedback_open(a, today)) for a in answers],
             "feedback_form": feedback_form, "remedy_checks": checks,
             "response_categories": domain.CATEGORIES}
