@@ -9,3 +9,6 @@ def init_app(app) -> None:
     from remedy.cases import receivers
 
     receivers.connect()
+    from remedy.cases.domain import ATTENTION_REASONS
+
+    app.jinja_env.globals["attention_reasons"] = ATTENTION_REASONS

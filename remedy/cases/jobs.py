@@ -18,8 +18,9 @@ DUE_SOON_DAYS = 2
 
 
 def send_deadline_digests() -> int:
-    """Each morning: every assignee gets their cases due within two days or overdue; every
-    supervisor gets the organisation's overdue cases. At most one digest a person a day
+    """Each morning: every assignee gets their cases due within two days or overdue, and
+    those that need their attention again; every supervisor gets the organisation's overdue
+    cases. At most one digest a person a day
     (running the job twice sends nothing more). Returns how many digests were queued."""
     today = utcnow().date()
     soon = today + timedelta(days=DUE_SOON_DAYS)
@@ -29,6 +30,11 @@ def send_deadline_digests() -> int:
         .options(selectinload(Case.complaint))
         .order_by(Case.next_due_on)
     ).all()
+    # Cases something happened on (the respondent answered, the complainant disputes...).
+    noticed = db.session.scalars(
+        select(Case).where(Case.attention_since.is_not(None), Case.assignee_id.is_not(None))
+        .options(selectinload(Case.complaint)).order_by(Case.attention_since)
+    ).all()
     staff = db.session.scalars(select(User).where(User.active.is_(True),
                                                   User.organisation_id.is_not(None))).all()
     queued = 0
@@ -36,7 +42,10 @@ def send_deadline_digests() -> int:
         mine = [c for c in due if c.assignee_id == user.id]
         overdue_in_org = ([c for c in due if c.organisation_id == user.organisation_id
                            and c.next_due_on < today] if at_least(user.role, SUPERVISOR) else [])
-        if not mine and not overdue_in_org:
+        attention = [{"reference": c.complaint.reference if c.complaint else f"#{c.id}",
+                      "reason": c.attention_reason, "url_path": f"/cases/{c.id}"}
+                     for c in noticed if c.assignee_id == user.id]
+        if not mine and not overdue_in_org and not attention:
             continue
         rows = lambda cases: [  # noqa: E731
             {"reference": c.complaint.reference if c.complaint else f"#{c.id}",
@@ -45,6 +54,7 @@ def send_deadline_digests() -> int:
         if queue_email("deadline_digest", to=user.email, locale=user.locale,
                        dedupe_key=f"digest:{user.id}:{today.isoformat()}",
                        mine=rows(mine), organisation_overdue=rows(overdue_in_org),
+                       attention=attention,
                        day=today.isoformat()):
             queued += 1
     commit()

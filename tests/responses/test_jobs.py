@@ -98,3 +98,20 @@ def test_timeliness_per_respondent_counts_answers_and_missed_deadlines(app, clie
         assert row["initial"] == {"timely": 1, "untimely": 1}
         assert row["final"] == {"timely": 1, "untimely": 0}
         assert answer_timeliness()[0]["requests"] == 3
+
+
+def test_the_morning_digest_lists_cases_that_need_attention(app, client, token, staff, mailbox):
+    from remedy.cases.jobs import send_deadline_digests
+    from tests.cases.conftest import STAFF
+
+    reference, _, case_id, _ = sendable_case(app)
+    with app_context(app):
+        case = db.session.get(Case, case_id)
+        case.assignee_id = staff["caseworker"]
+        case.attention_reason, case.attention_since = "complainant_disputes", utcnow()
+        db.session.commit()
+        assert send_deadline_digests() == 1
+    run_jobs(app)
+    [digest] = mailbox.to(STAFF["caseworker"][0])
+    text = mailbox.text(digest)
+    assert reference in text and "disputes the respondent's answer" in text
