@@ -59,8 +59,12 @@ def new_request(case_id):
             status = 422
     elif request.method == "POST":
         status = 400
+    complaint = case.complaint
+    missing = [e for e in (complaint.deployer, complaint.provider)
+               if e is not None and not e.contact_email] if complaint else []
     return render_template("responses/new_request.html", case=case, form=form, packet=packet,
-                           shared=services.identity_shared(case)), status
+                           shared=services.identity_shared(case),
+                           missing_contacts=missing), status
 
 
 @bp.post("/cases/<int:case_id>/respondent-requests/<int:request_id>/revoke")

@@ -209,3 +209,13 @@ def test_too_many_documents_are_refused_and_the_answer_is_kept(app, as_role, mai
     html = refused.get_data(as_text=True)
     assert refused.status_code == 422
     assert f"at most {limit} files" in field_errors(html, "documents") and "Kept text." in html
+
+
+def test_without_a_registry_contact_the_page_says_where_to_add_one(app, as_role):
+    from tests.cases.conftest import file_complaint
+
+    _, _, case_id = file_complaint(app)
+    cw = as_role("caseworker")
+    page = cw.get(f"/cases/{case_id}/respondent-request").get_data(as_text=True)
+    assert "no contact email in the registry" in page
+    assert "/registry/respondents/" in page and "Add a contact email for" in page
