@@ -58,7 +58,8 @@ def idempotent(scope: str, make_result):
     if key is None:
         return _json(*make_result())
     config = current_app.config
-    fingerprint = idempotency.fingerprint([request.path, request.get_json(silent=True)])
+    fingerprint = idempotency.fingerprint([request.path, request.get_json(silent=True),
+                                           request.form.to_dict(flat=False)])
     prior = idempotency.recall(scope, key, fingerprint, server_secret=config["SECRET_KEY"],
                                ttl_hours=config["IDEMPOTENCY_TTL_HOURS"])
     if prior is not None:

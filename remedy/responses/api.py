@@ -140,16 +140,28 @@ def respondent_request(request_id):
     return jsonify(request_json(services.request_for(_respondent(), request_id)))
 
 
+def _answer_body() -> tuple[dict, list]:
+    """A JSON answer, or the same fields as multipart/form-data with files in `documents`."""
+    if request.mimetype == "multipart/form-data":
+        data = {key: request.form.get(key) for key in request.form if key != "remedy_types"}
+        data["remedy_types"] = request.form.getlist("remedy_types")
+        return data, [f for f in request.files.getlist("documents") if f and f.filename]
+    return json_body(), []
+
+
 @bp.post("/respondent/requests/<int:request_id>/response")
 @limits.tracking
 def respond(request_id):
+    """Answer a request (JSON, or multipart with documents): checked whole before any file
+    is stored."""
     principal = _respondent()
-    services.request_for(principal, request_id)
-    data = json_body()
+    sent = services.request_for(principal, request_id)
+    data, uploads = _answer_body()
 
     def answer():
-        response = services.submit_response(principal, request_id, data)
-        return response_json(response), 201
+        services.check_response(sent, data)
+        documents = services.store_documents(uploads)
+        return response_json(services.submit_response(principal, request_id, data, documents)), 201
 
     return idempotent(f"respondent-response:{principal.actor}", answer)
 

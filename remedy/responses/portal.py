@@ -11,10 +11,9 @@ from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, DomainError, NotAuthorised, NotFound, ValidationFailed
 from remedy.core.forms import attach_failure
 from remedy.core.i18n import translate
-from remedy.core.messages import N_, msg
+from remedy.core.messages import N_
 from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
 from remedy.extensions import limiter
-from remedy.intake.uploads import inspect_and_store
 from remedy.responses import access, bp, domain, services
 from remedy.responses.forms import LoginForm, ResponseForm, TokenForm, WelcomeForm
 
@@ -158,36 +157,28 @@ def portal_answer(principal, request_id):
     form.fill_choices()
     if not form.validate():
         return _request_page(principal, request_id, form, 422)
-    try:
-        services.ensure_answerable(sent)
-    except Conflict as conflict:
-        return _request_page(principal, request_id, status=409, refusal=translate(conflict.message))
     # Every answer and the number of files are checked before any file is stored, so that a
     # refused answer leaves nothing behind; all problems are shown at once.
     uploads = [f for f in request.files.getlist("documents") if f and f.filename]
     refused = False
     try:
-        domain.parse_response(form.values(), questions=sent.questions, today=utcnow().date(),
-                              final_deadline=sent.final_due_on)
+        services.check_response(sent, form.values())
+    except Conflict as conflict:
+        return _request_page(principal, request_id, status=409, refusal=translate(conflict.message))
     except ValidationFailed as failure:
         attach_failure(form, failure, "category")
         refused = True
-    limit = current_app.config["UPLOAD_MAX_FILES"]
-    if len(uploads) > limit:
-        form.documents.errors = [translate(msg(N_("You can attach at most %(max)d files."),
-                                               max=limit))]
+    if too_many := services.too_many_documents(uploads):
+        form.documents.errors = [translate(too_many)]
         refused = True
     elif refused and uploads:
         form.documents.errors = [translate(N_(
             "Attach your files again: they were not kept because other answers need attention."))]
     if refused:
         return _request_page(principal, request_id, form, 422)
-    stored, problems = inspect_and_store(uploads, store=services.document_store())
-    if problems:
-        form.documents.errors = [translate(p) for p in problems]
-        return _request_page(principal, request_id, form, 422)
     try:
-        services.submit_response(principal, request_id, form.values(), stored)
+        services.submit_response(principal, request_id, form.values(),
+                                 services.store_documents(uploads))
     except ValidationFailed as failure:
         attach_failure(form, failure, "category")
         return _request_page(principal, request_id, form, 422)

@@ -18,10 +18,11 @@ from remedy.cases.services import flag_attention, put_remedy
 from remedy.core import audit
 from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotFound, ValidationFailed
-from remedy.core.messages import N_
+from remedy.core.messages import N_, Message, msg
 from remedy.extensions import db
 from remedy.intake.evidence import EvidenceStore, InspectedFile
 from remedy.intake.services import tell_complainant
+from remedy.intake.uploads import inspect_and_store
 from remedy.jobs import commit
 from remedy.notifications.services import queue_email
 from remedy.registry.models import Respondent
@@ -266,6 +267,34 @@ def packet_for_respondent(request: RespondentRequest) -> dict:
     return domain.visible_packet(request.packet, identity_shared(request.case))
 
 
+def too_many_documents(uploads) -> Message | None:
+    limit = current_app.config["UPLOAD_MAX_FILES"]
+    if len(uploads) > limit:
+        return msg(N_("You can attach at most %(max)d files."), max=limit)
+    return None
+
+
+def store_documents(uploads) -> list[InspectedFile]:
+    """The respondent's files, inspected and stored; ValidationFailed on `documents` if
+    there are too many or one is refused (then nothing is kept of the answer)."""
+    problem = too_many_documents(uploads)
+    if problem is not None:
+        raise ValidationFailed(domain.INVALID, {"documents": [problem]})
+    stored, problems = inspect_and_store(uploads, store=document_store())
+    if problems:
+        raise ValidationFailed(domain.INVALID, {"documents": problems})
+    return stored
+
+
+def check_response(request: RespondentRequest, values: dict, *, today: date | None = None):
+    """An answer checked against this request (its questions and final deadline), without
+    saving anything: ValidationFailed or Conflict as `submit_response` would raise."""
+    ensure_answerable(request)
+    return domain.parse_response(values, questions=request.questions,
+                                 today=today or utcnow().date(),
+                                 final_deadline=request.final_due_on)
+
+
 def ensure_answerable(request: RespondentRequest) -> None:
     if request.status == domain.ANSWERED:
         raise Conflict(N_("This request already has a final answer."))
@@ -277,10 +306,8 @@ def submit_response(principal: RespondentPrincipal, request_id: int, values: dic
     answer settles the request. Each is marked timely or not against its deadline; an offered
     remedy becomes a tracked remedy on the case; the complainant and the caseworker hear of it."""
     request = request_for(principal, request_id, lock=True)
-    ensure_answerable(request)
     today = today or utcnow().date()
-    draft = domain.parse_response(values, questions=request.questions, today=today,
-                                  final_deadline=request.final_due_on)
+    draft = check_response(request, values, today=today)
     timeliness = domain.timeliness_after_answer(
         today, initial_due=request.initial_due_on, final_due=request.final_due_on,
         initial_before=request.initial_timely, is_final=draft.is_final)

@@ -157,3 +157,29 @@ def test_sending_needs_a_contact_in_the_registry_and_an_open_case(app, client, t
     needs_summary = send(client, token("caseworker"), no_consent)
     assert needs_summary.status_code == 422 and "summary" in needs_summary.get_json()["error"]["fields"]
     assert send(client, token("other"), no_consent, summary="x").status_code == 404
+
+
+def test_a_respondent_attaches_documents_through_the_api(app, client, token):
+    import io
+
+    _, _, case_id, _ = sendable_case(app)
+    body = send(client, token("caseworker"), case_id).get_json()
+    respondent = bearer(link_token(body["access_link"]))
+    url = f"/api/v1/respondent/requests/{body['id']}/response"
+    refused = client.post(url, headers=respondent, content_type="multipart/form-data", data={
+        "category": "in_progress", "final_due": body["clocks"]["final_due_on"],
+        "documents": [(io.BytesIO(b"\x7fELF\x02\x01"), "tool.pdf")]})
+    assert refused.status_code == 422 and "documents" in refused.get_json()["error"]["fields"]
+    assert client.get(f"/api/v1/respondent/requests/{body['id']}",
+                      headers=respondent).get_json()["responses"] == []  # nothing kept
+    answered = client.post(url, headers=respondent, content_type="multipart/form-data", data={
+        "category": "closed_with_non_monetary_relief", "explanation": "Explained.",
+        "human_review": "Yes.", "data_used": "The CV.", "remedy_offered": "A new review.",
+        "remedy_types": ["human_review", "apology"],
+        "documents": [(io.BytesIO(b"Our procedure."), "procedure.txt")]})
+    assert answered.status_code == 201, answered.get_json()
+    staff = client.get(f"/api/v1/cases/{case_id}/respondent-requests",
+                       headers=bearer(token("caseworker"))).get_json()
+    [response] = staff["items"][0]["responses"]
+    assert [d["name"] for d in response["documents"]] == ["procedure.txt"]
+    assert response["remedy_types"] == ["human_review", "apology"]
