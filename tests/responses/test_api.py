@@ -168,7 +168,7 @@ def test_a_respondent_attaches_documents_through_the_api(app, client, token):
     url = f"/api/v1/respondent/requests/{body['id']}/response"
     refused = client.post(url, headers=respondent, content_type="multipart/form-data", data={
         "category": "in_progress", "final_due": body["clocks"]["final_due_on"],
-        "documents": [(io.BytesIO(b"\x7fELF\x02\x01"), "tool.pdf")]})
+        "documents": [(io.BytesIO(b"\x7fELF\x02\x01\x01\x00" + b"\x00" * 200), "tool.pdf")]})
     assert refused.status_code == 422 and "documents" in refused.get_json()["error"]["fields"]
     assert client.get(f"/api/v1/respondent/requests/{body['id']}",
                       headers=respondent).get_json()["responses"] == []  # nothing kept
