@@ -30,6 +30,7 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
     configure(app, env, overrides)
     app.json.ensure_ascii = False  # JSON answers in people's own scripts, not \u escapes
     register_extensions(app)
+    register_url_converters(app)
     register_blueprints(app)
     register_errorhandlers(app)
     register_request_hooks(app)
@@ -95,6 +96,20 @@ def register_extensions(app: Flask) -> None:
     notifications.init_app(app)
     cases.init_app(app)
     responses.init_app(app)
+
+
+def register_url_converters(app: Flask) -> None:
+    """`<int:...>` in a URL stops at the databases' integer: a larger number is a 404."""
+    from werkzeug.routing import IntegerConverter
+
+    from remedy.core.db import MAX_ID
+
+    class IdConverter(IntegerConverter):
+        def __init__(self, url_map, *args, **kwargs):
+            kwargs.setdefault("max", MAX_ID)
+            super().__init__(url_map, *args, **kwargs)
+
+    app.url_map.converters["int"] = IdConverter
 
 
 def register_blueprints(app: Flask) -> None:

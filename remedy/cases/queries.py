@@ -16,7 +16,7 @@ from remedy.accounts.models import User
 from remedy.cases import domain
 from remedy.cases.models import Case
 from remedy.core.codes import normalise_country
-from remedy.core.db import utcnow
+from remedy.core.db import as_id, utcnow
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_
 from remedy.core.vocabulary import FILER_TYPES, RIGHTS_DIMENSIONS, SECTORS
@@ -95,13 +95,13 @@ def parse_filters(args: Mapping) -> QueueFilters:
     if country and not normalise_country(country):
         fields["country"] = [N_("This is not a country code we know (use two letters, like DK).")]
     assignee = get("assignee")
-    if assignee and assignee not in ("me", "none") and not assignee.isdigit():
+    if assignee and assignee not in ("me", "none") and as_id(assignee) is None:
         fields["assignee"] = [N_("Choose only from the options given.")]
     sort = get("sort") or "deadline"
     if sort not in SORTS:
         fields["sort"] = [N_("Choose only from the options given.")]
     page, per_page = get("page") or "1", get("per_page") or "20"
-    if not page.isdigit() or int(page) < 1:
+    if as_id(page) is None:
         fields["page"] = [N_("Write a whole number.")]
     if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
         fields["per_page"] = [N_("Write a whole number between 1 and 100.")]

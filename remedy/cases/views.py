@@ -31,6 +31,7 @@ from remedy.cases.forms import (
     RemedyForm,
     TransitionForm,
 )
+from remedy.core.db import as_id
 from remedy.core.errors import ValidationFailed
 from remedy.core.forms import attach_failure
 from remedy.core.i18n import translate, translate_fields
@@ -74,9 +75,9 @@ def queue():
 def assign():
     form = AssignForm()
     form.assignee.choices = _assignees()
-    ids = [int(i) for i in request.form.getlist("case_ids") if i.isdigit()]
+    ids = [i for i in map(as_id, request.form.getlist("case_ids")) if i is not None]
     if form.validate() and ids:
-        assignee = int(form.assignee.data) if (form.assignee.data or "").isdigit() else None
+        assignee = as_id(form.assignee.data)
         services.assign_cases(current_user, ids, assignee)
     return redirect(request.form.get("back") if _is_local(request.form.get("back"))
                     else url_for("cases.queue"))

@@ -51,3 +51,20 @@ JSONType = JSON().with_variant(JSONB(), "postgresql")
 def utcnow() -> datetime:
     """The current time; the one place tests can move the clock."""
     return datetime.now(UTC)
+
+
+# The largest id (and page number) a request may name: the databases' 32-bit integer. A
+# larger number from a URL or a form is "no such thing", never a database error.
+MAX_ID = 2**31 - 1
+
+
+def as_id(value) -> int | None:
+    """A positive whole number that fits an id column, from text or a number; else None."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, str):
+        value = value.strip()
+        if not value.isdigit() or len(value) > 10:
+            return None
+        value = int(value)
+    return value if isinstance(value, int) and 0 < value <= MAX_ID else None

@@ -4,6 +4,7 @@ from flask import g, jsonify, request
 
 from remedy.accounts.auth import api_staff
 from remedy.api import bp, json_body
+from remedy.core.db import as_id
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_
 from remedy.registry import services
@@ -30,7 +31,7 @@ def respondent_json(respondent: Respondent, systems=None) -> dict:
 
 def _page_args() -> tuple[int, int]:
     page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
-    if not page.isdigit() or int(page) < 1 or not per_page.isdigit() \
+    if as_id(page) is None or not per_page.isdigit() \
             or not 1 <= int(per_page) <= 100:
         raise ValidationFailed(N_("Some answers need attention."),
                                {"per_page": [N_("Write a whole number between 1 and 100.")]})

@@ -6,6 +6,7 @@ from flask_login import current_user
 from remedy.accounts.auth import staff_required
 from remedy.accounts.domain import SUPERVISOR, at_least
 from remedy.core.codes import normalise_country
+from remedy.core.db import as_id
 from remedy.core.errors import Conflict, ValidationFailed
 from remedy.core.i18n import translate_fields
 from remedy.registry import bp, services
@@ -17,7 +18,7 @@ from remedy.registry.domain import KIND_LABELS
 def search():
     q = (request.args.get("q") or "").strip()[:200]
     page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = as_id(page) or 1
     items, total = services.search_respondents(q, page=page, per_page=50)
     return render_template("registry/search.html", q=q, items=items, total=total, page=page)
 

@@ -20,7 +20,7 @@ from remedy.accounts.models import User
 from remedy.accounts.passwords import hash_password, new_token, token_hash, verify_password
 from remedy.accounts.services import actor_of
 from remedy.core import audit
-from remedy.core.db import utcnow
+from remedy.core.db import as_id, utcnow
 from remedy.core.errors import DomainError, NotAuthorised, NotFound, ValidationFailed
 from remedy.core.messages import N_
 from remedy.extensions import db
@@ -76,7 +76,7 @@ def link_expiry(final_due_on):
 def request_for_link(token: str | None) -> RespondentRequest:
     """The request a link opens, or NotAuthorised (wrong, expired or withdrawn)."""
     request_id, _, signature = (token or "").partition(".")
-    request = db.session.get(RespondentRequest, int(request_id)) if request_id.isdigit() else None
+    request = db.session.get(RespondentRequest, as_id(request_id)) if as_id(request_id) else None
     expected = _signature(request.id, request.link_nonce) if request is not None else "x" * 40
     if (request is None or not hmac.compare_digest(expected, signature)
             or request.revoked_at is not None or request.link_expires_at < utcnow()):

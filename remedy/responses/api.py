@@ -7,6 +7,7 @@ from flask import g, jsonify, request
 from remedy.accounts.auth import api_staff
 from remedy.api import bp, idempotent, json_body
 from remedy.cases import services as case_services
+from remedy.core.db import as_id
 from remedy.core.errors import NotAuthorised
 from remedy.core.messages import N_
 from remedy.intake import limits
@@ -118,8 +119,7 @@ def _respondent():
 
 def _page_args() -> tuple[int, int]:
     def number(name, default):
-        raw = request.args.get(name, str(default))
-        return int(raw) if raw.isdigit() and int(raw) > 0 else default
+        return as_id(request.args.get(name)) or default
 
     return number("page", 1), min(number("per_page", 20), MAX_PER_PAGE)
 
