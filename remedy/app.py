@@ -78,7 +78,15 @@ def configure(app: Flask, env: str, overrides: dict) -> None:
 
 
 def register_extensions(app: Flask) -> None:
-    from remedy import cases, jobs, models, notifications, responses  # noqa: F401  (models: the schema)
+    from remedy import (  # noqa: F401  (models: the schema)
+        cases,
+        collective,
+        intake,
+        jobs,
+        models,
+        notifications,
+        responses,
+    )
     from remedy.accounts import auth
 
     extensions.db.init_app(app)
@@ -94,8 +102,10 @@ def register_extensions(app: Flask) -> None:
     auth.init_app(app)
     jobs.init_app(app)
     notifications.init_app(app)
+    intake.init_app(app)  # before the features built on it: its receivers run first
     cases.init_app(app)
     responses.init_app(app)
+    collective.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -119,6 +129,9 @@ def register_blueprints(app: Flask) -> None:
     from remedy.cases import api as _cases_api  # noqa: F401  (routes on api_bp)
     from remedy.cases import bp as cases_bp
     from remedy.cases import views as _cases_views  # noqa: F401
+    from remedy.collective import api as _collective_api  # noqa: F401  (routes on api_bp)
+    from remedy.collective import bp as collective_bp
+    from remedy.collective import views as _collective_views  # noqa: F401
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
@@ -137,6 +150,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(registry_bp)
     app.register_blueprint(responses_bp)
+    app.register_blueprint(collective_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -3,12 +3,13 @@
 from flask.cli import AppGroup, with_appcontext
 
 from remedy.accounts.commands import create_org, create_token_command, create_user_command
+from remedy.collective.commands import aggregate_command
 from remedy.core.commands import audit_verify
 from remedy.demo import seed_demo
 from remedy.jobs.schedule import scheduler_command, worker_command
 
 remedy_cli = AppGroup("remedy", help="Remedy's administration commands.")
 for command in (create_org, create_user_command, create_token_command, seed_demo, worker_command,
-                scheduler_command, audit_verify):
+                scheduler_command, audit_verify, aggregate_command):
     command.callback = with_appcontext(command.callback)
     remedy_cli.add_command(command)

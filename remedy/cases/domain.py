@@ -74,6 +74,10 @@ EVENT_NAMES = {
     "feedback": N_("said whether the answer resolves it"),
     "remedy_check": N_("asked whether a remedy happened"),
     "remedy_check_answered": N_("said whether a remedy happened"),
+    "claim_invitation": N_("invited to a collective claim"),
+    "claim_opt_in": N_("joined the collective claim"),
+    "claim_opt_out": N_("declined the collective claim"),
+    "duplicate_closed": N_("closed as a duplicate"),
 }
 
 # Why a case needs a caseworker's eyes again (shown in the queue until someone clears it).
@@ -172,6 +176,15 @@ def next_transition(current: str, target: str, *, actor: str = STAFF, role: str 
     if transition.reason_required and not (reason or "").strip():
         raise ReasonRequired(N_("Give a reason for this step."), {"reason": [N_("This is required.")]})
     return transition
+
+
+def duplicate_closure(current: str, role: str | None) -> Transition:
+    """Closing a case as a duplicate of another (the same person's same complaint filed
+    again): from any open state, by staff, with the reason. Not a decision on the merits (the
+    original goes on), so it is not one of the steps offered on the case page."""
+    if current not in OPEN or current == WITHDRAWN or not (role and at_least(role, CASEWORKER)):
+        raise TransitionNotAllowed(N_("This case cannot be closed as a duplicate now."), [])
+    return Transition(current, CLOSED, STAFF, CASEWORKER, True)
 
 
 def needs_approval(transition: Transition, role: str | None, organisation_requires: bool) -> bool:

@@ -65,6 +65,13 @@ class Case(db.Model):
     attention_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # When the respondent's next answer is due (None when no answer is awaited).
     respondent_due_on: Mapped[date | None] = mapped_column(Date)
+    # A case handles one complaint, or one collective claim (remedy.collective).
+    collective_claim_id: Mapped[int | None] = mapped_column(
+        ForeignKey("collective_claims.id", use_alter=True), unique=True)
+    # The collective claim this case's complaint has joined (kept by remedy.collective).
+    member_of_claim_id: Mapped[int | None] = mapped_column(Integer)
+    # Closed as the same person's same complaint filed again: the case of the original.
+    duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
 
     organisation: Mapped[Organisation] = relationship()
     complaint: Mapped[Complaint | None] = relationship(

@@ -8,7 +8,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import and_, func, literal_column, select, text
+from sqlalchemy import and_, func, literal_column, or_, select, text
 from sqlalchemy import case as sql_case
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
@@ -44,8 +44,8 @@ class QueueFilters:
     filer_type: str | None = None
     assignee: str | None = None  # a user id, "me" or "none"
     overdue: bool = False
-    # True: complaints made for many people (a group, or an organisation under a mandate);
-    # False: individual complaints. Collective claims (many complaints joined) add to this.
+    # True: complaints made for many people (a group, or an organisation under a mandate),
+    # collective claims, and complaints that joined one; False: the others.
     collective: bool | None = None
     # Only cases something happened on that a caseworker has not seen yet.
     attention: bool = False
@@ -147,8 +147,8 @@ def _filtered(user, f: QueueFilters, today: date, *, join_complaints: bool):
     """The cases the filters choose. Everything but the text search is a column of `cases`
     (in an index led by the organisation), so counting needs no join."""
     query = select(Case).where(Case.organisation_id == user.organisation_id)
-    if join_complaints:
-        query = query.join(Case.complaint)
+    if join_complaints:  # outer: a collective claim's case has no complaint of its own
+        query = query.outerjoin(Case.complaint)
     if f.states:
         query = query.where(Case.state.in_(f.states))
     elif f.open_only:
@@ -160,7 +160,8 @@ def _filtered(user, f: QueueFilters, today: date, *, join_complaints: bool):
     if f.filer_type:
         query = query.where(Case.filer_type == f.filer_type)
     if f.collective is not None:
-        many = Case.filer_type.in_(("group", "representative_org"))
+        many = or_(Case.filer_type.in_(("group", "representative_org", "collective_claim")),
+                   Case.member_of_claim_id.is_not(None))
         query = query.where(many if f.collective else ~many)
     if f.assignee == "me":
         query = query.where(Case.assignee_id == user.id)
@@ -255,7 +256,8 @@ EXPORT_COLUMNS = ("reference", "state", "opened", "next_due", "assignee", "prior
 def export_rows(user: User, f: QueueFilters):
     """Every case the filters match (no paging), as CSV text in chunks."""
     today = utcnow().date()
-    query = _ordered(_filtered(user, f, today, join_complaints=True), f.sort).options(
+    query = _ordered(_filtered(user, f, today, join_complaints=True)
+                     .where(Case.complaint_id.is_not(None)), f.sort).options(
         contains_eager(Case.complaint), joinedload(Case.assignee))
     buffer = io.StringIO()
     writer = csv.writer(buffer)

@@ -54,6 +54,19 @@ def open_case(complaint: Complaint) -> Case:
     return case
 
 
+def open_claim_case(claim_id: int, organisation, *, sector: str, complainant_country: str,
+                    rights) -> Case:
+    """The case of a new collective claim (in the caller's transaction): it goes through the
+    same workflow as a complaint's case."""
+    case = Case(organisation=organisation, collective_claim_id=claim_id, state=domain.RECEIVED,
+                sector=sector, complainant_country=complainant_country,
+                filer_type="collective_claim", rights_mask=domain.rights_mask(rights))
+    db.session.add(case)
+    clocks.advance(case, domain.RECEIVED, utcnow().date())
+    db.session.flush()
+    return case
+
+
 def _text(value, name, limit=20_000, required=False) -> str | None:
     text = clean_text(value) if isinstance(value, str) else ""
     if required and not text:
@@ -123,6 +136,16 @@ def _move(case: Case, transition: domain.Transition, *, actor: str, reason: str 
             data["other_bodies"] = case.other_bodies
         _complainant_hears(case, "state_changed", body=reason, data=data,
                            email="case_update" if transition.target != domain.TRIAGE else None)
+
+
+def close_as_duplicate(case: Case, original: Case, user: User, *, reason: str) -> Case:
+    """Close a case as a duplicate of `original` (in the caller's transaction): linked to it,
+    and the complainant is told where the original is."""
+    transition = domain.duplicate_closure(case.state, user.role)
+    case.duplicate_of_id = original.id
+    _move(case, transition, actor=actor_of(user), reason=_text(reason, "reason", 5_000),
+          today=utcnow().date())
+    return case
 
 
 def decide_pending(case: Case, supervisor: User, *, approve: bool, reason: str | None = None) -> Case:

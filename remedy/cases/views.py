@@ -102,6 +102,11 @@ def export():
     return response
 
 
+# Other features add to the case page: functions (case, user, forms) -> template context,
+# registered at start-up (the collective claims' suggestions, for instance).
+CASE_PAGE_SECTIONS = []
+
+
 def _case_page(case, status=200, *, show_contact=False, **forms):
     transition_form = forms.get("transition_form") or TransitionForm()
     targets = domain.allowed_targets(case.state, domain.STAFF, current_user.role)
@@ -126,13 +131,18 @@ def _case_page(case, status=200, *, show_contact=False, **forms):
         remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
         attention_reasons=domain.ATTENTION_REASONS,
         today=date.today(),
+        **{k: v for section in CASE_PAGE_SECTIONS
+           for k, v in section(case, current_user, forms).items()},
     ), status
 
 
 @bp.get("/cases/<int:case_id>")
 @staff_required()
 def case(case_id):
-    return _case_page(services.case_for(current_user, case_id))
+    found = services.case_for(current_user, case_id)
+    if found.collective_claim_id is not None:  # a claim's case lives on the claim's page
+        return redirect(url_for("collective.claim", claim_id=found.collective_claim_id))
+    return _case_page(found)
 
 
 @bp.post("/cases/<int:case_id>/contact")

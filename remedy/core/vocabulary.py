@@ -135,4 +135,9 @@ TIMELINE_EVENTS.update({
     "feedback": N_("You said whether the answer resolves the matter"),
     "remedy_check": N_("We asked you whether a remedy happened"),
     "remedy_check_answered": N_("You said whether a remedy happened"),
+    "claim_invitation": N_("You were invited to join a collective claim"),
+    "claim_opt_in": N_("You joined a collective claim"),
+    "claim_opt_out": N_("You chose not to be part of a collective claim"),
+    "duplicate_closed": N_("This complaint was closed because you made the same complaint "
+                           "before; your first complaint goes on"),
 })

@@ -3,3 +3,9 @@
 from flask import Blueprint
 
 bp = Blueprint("intake", __name__)
+
+
+def init_app(app) -> None:
+    from remedy.intake import registry_receivers
+
+    registry_receivers.connect()

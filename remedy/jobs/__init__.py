@@ -49,6 +49,12 @@ def defer(func, *args, queue: str = "default") -> None:
     db.session.info.setdefault(_PENDING, []).append((queue, func, args))
 
 
+def defer_once(func, *args, queue: str = "default") -> None:
+    """`defer`, unless the same call is already waiting for this transaction."""
+    if (queue, func, args) not in db.session.info.get(_PENDING, []):
+        defer(func, *args, queue=queue)
+
+
 def commit() -> None:
     """Commit the unit of work, then hand its deferred jobs over."""
     db.session.commit()

@@ -1,12 +1,5 @@
-"""How a name a person typed becomes a key that finds a registry entry.
-
-Deliberately conservative: two names share a key only when they differ by case, Unicode
-form, punctuation or spacing. Fuzzy matching and legal-form suffixes belong to the
-aggregation engine, which suggests; this key decides, so it must never merge wrongly.
-"""
-
-import re
-import unicodedata
+"""The registry's rules: respondents' kinds and the corrections staff may make. How names
+are compared lives in `registry.names`."""
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -14,15 +7,7 @@ from remedy.core.codes import normalise_country
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_
 from remedy.core.text import clean_line
-
-_PUNCT = re.compile(r"[\W_]+", re.UNICODE)
-
-
-def name_key(name: str) -> str:
-    """`"  Uber  B.V."` -> `"uber b v"`; stable across Unicode forms and case."""
-    folded = unicodedata.normalize("NFKC", name).casefold()
-    return _PUNCT.sub(" ", folded).strip()
-
+from remedy.registry.names import name_key  # noqa: F401  (the registry's exact key)
 
 KINDS = ("deployer", "provider")
 KIND_LABELS = {"deployer": N_("Deployer (uses the system)"),

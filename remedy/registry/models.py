@@ -41,9 +41,11 @@ class AISystem(db.Model):
 
 
 class RegistryAlias(db.Model):
-    """A name as someone typed it, and the key that finds it again.
+    """A name as someone typed it, and the keys that find it again (`registry.names`): the
+    exact `key`, and the looser `match_key` (legal forms, accents, look-alike letters).
 
-    Exactly one of respondent_id and ai_system_id is set.
+    Exactly one of respondent_id and ai_system_id is set. `source` says where the name came
+    from: typed by a filer, learned by matching, or given by staff.
     """
 
     __tablename__ = "registry_aliases"
@@ -53,6 +55,9 @@ class RegistryAlias(db.Model):
     ai_system_id: Mapped[int | None] = mapped_column(ForeignKey("ai_systems.id"), index=True)
     alias: Mapped[str] = mapped_column(String(200))
     key: Mapped[str] = mapped_column(String(200), index=True)
+    match_key: Mapped[str] = mapped_column(String(200), default="", server_default="",
+                                           index=True)
+    source: Mapped[str] = mapped_column(String(16), default="typed", server_default="typed")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     respondent: Mapped[Respondent | None] = relationship(

@@ -12,9 +12,10 @@ def init_app(app) -> None:
     from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.intake import serializers
     from remedy.intake import views as intake_views
-    from remedy.responses import api, domain, receivers, views
+    from remedy.responses import api, domain, receivers, registry_receivers, views
 
     receivers.connect()
+    registry_receivers.connect()
 
     if views.tracking_context not in intake_views.TRACKING_SECTIONS:
         intake_views.TRACKING_SECTIONS.append(views.tracking_context)

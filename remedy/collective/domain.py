@@ -1,0 +1,366 @@
+"""The aggregation engine's rules, in plain Python: what a complaint looks like to matching
+(a signature), how alike two complaints (or a complaint and a claim) are, with reasons a
+caseworker can read, what counts as a duplicate, and the indicators of collective harm.
+
+Deterministic and cheap: matching never compares a complaint with every other one; the
+services give it candidates that share a blocking key (`blocking_keys`).
+"""
+
+import hashlib
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from remedy.collective.lexicon import HARMS, VULNERABLE, VULNERABLE_GROUNDS
+from remedy.core.messages import N_
+from remedy.registry.names import match_key, similarity
+
+# A suggestion is made from this score; a duplicate from DUPLICATE_SCORE.
+SUGGEST_AT = 0.65
+DUPLICATE_SCORE = 0.9
+# Two AI systems named alike enough (different registry entries) still count, a little.
+SIMILAR_SYSTEM = 0.85
+MAX_TOKENS = 120
+
+HARM_NAMES = {
+    "deactivation": N_("automated deactivation or blocking of an account"),
+    "job_rejection": N_("automated rejection in hiring"),
+    "credit_refusal": N_("automated refusal of credit"),
+    "benefit_fraud_flag": N_("fraud flags and stopped benefits"),
+    "facial_misidentification": N_("misidentification by facial recognition"),
+    "price_discrimination": N_("higher prices or premiums set by an algorithm"),
+    "content_moderation": N_("content removed or hidden by moderation"),
+    "workplace_surveillance": N_("surveillance at work"),
+    "data_misuse": N_("misuse of personal data"),
+    "exam_grading": N_("grading or proctoring of exams"),
+    "border_visa": N_("decisions at the border or on visas"),
+    "medical_triage": N_("diagnosis or triage in health care"),
+    "wage_scheduling": N_("pay and shifts set by an algorithm"),
+    "tenant_screening": N_("screening of tenants"),
+    "chatbot_misinformation": N_("false information from a chatbot"),
+}
+
+REASONS = {
+    "same_ai_system": N_("same AI system: %(name)s"),
+    "same_ai_system_alias": N_("same AI system: %(name)s (named '%(alias)s')"),
+    "similar_ai_system": N_("AI systems with similar names: '%(name)s' and '%(other)s'"),
+    "same_deployer": N_("same deployer: %(name)s"),
+    "same_provider": N_("same provider: %(name)s"),
+    "same_harm": N_("same harm: %(harm)s"),
+    "different_harm": N_("different harms: %(harm)s and %(other)s"),
+    "same_sector": N_("same area of life"),
+    "shared_rights": N_("same rights concerned"),
+    "narrative": N_("narrative similarity %(value)s"),
+    "same_contact": N_("same contact details"),
+    "same_words": N_("nearly the same words"),
+}
+
+_WORD = re.compile(r"[^\W\d_]{3,}", re.UNICODE)
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_STOP = frozenset("""the and for that with was were this have from they their them his her
+she you your our are not but had has been which when what who will would could into about
+after before there then than also just very because over only some more most other such
+les des une que qui dans pour pas sur par est sont avec mais ont été cette ces son ses
+leur aux elle nous vous ils был los las una por con para que del como pero sus
+der die das und ist nicht mit sich des ein eine den dem auf für von og det til som med
+har ikke jeg den att och inte som för med har ang mga sa na ng at ako""".split())
+
+
+@dataclass(frozen=True)
+class Signature:
+    """What matching needs of one complaint; computed once, stored, compared many times."""
+
+    complaint_id: int
+    ai_system_id: int | None
+    ai_system_name: str
+    ai_system_as_named: str
+    system_key: str
+    deployer_id: int | None = None
+    deployer_name: str | None = None
+    provider_id: int | None = None
+    provider_name: str | None = None
+    harm: str = ""
+    concepts: frozenset[str] = frozenset()
+    tokens: frozenset[str] = frozenset()
+    language: str = ""
+    sector: str = ""
+    rights: frozenset[str] = frozenset()
+    contact_hash: str | None = None
+    complainant_country: str = ""
+
+
+def _lower(text: str) -> str:
+    return unicodedata.normalize("NFKC", text or "").casefold()
+
+
+def harm_concepts(text: str) -> Counter:
+    """How often each kind of harm is named in a text (any supported language)."""
+    lowered = _lower(text)
+    found = Counter()
+    for concept, keywords in HARMS.items():
+        hits = sum(lowered.count(k) for k in keywords)
+        if hits:
+            found[concept] = hits
+    return found
+
+
+def primary_harm(concepts: Counter) -> str:
+    """The harm named most (the first in HARMS on a tie); "" when none is named."""
+    if not concepts:
+        return ""
+    order = list(HARMS)
+    return max(concepts, key=lambda c: (concepts[c], -order.index(c)))
+
+
+def tokens_of(text: str) -> frozenset[str]:
+    """Words (3+ letters, no stop words) and, for Chinese, Japanese and Korean, pairs of
+    characters: what two narratives in one language share."""
+    lowered = _lower(text)[:20_000]
+    words = [w for w in _WORD.findall(_CJK.sub(" ", lowered)) if w not in _STOP]
+    pairs = [run[i:i + 2] for run in _CJK.findall(lowered) for i in range(len(run) - 1)]
+    counted = Counter(words + pairs)
+    return frozenset(t for t, _ in counted.most_common(MAX_TOKENS))
+
+
+def contact_hash(email: str | None, phone: str | None, name: str | None) -> str | None:
+    """A hash of the complainant's own contact, to find the same person filing twice without
+    keeping the contact itself in the matching tables."""
+    parts = []
+    if email:
+        parts.append("e:" + email.strip().casefold())
+    elif phone:
+        parts.append("p:" + re.sub(r"\D", "", phone))
+    if not parts:
+        return None
+    return hashlib.sha256("|".join(parts).encode()).hexdigest()
+
+
+def build_signature(*, complaint_id: int, text: str, language: str, ai_system_id: int | None,
+                    ai_system_name: str, ai_system_as_named: str, deployer_id=None,
+                    deployer_name=None, provider_id=None, provider_name=None, sector="",
+                    rights: Iterable[str] = (), contact: str | None = None,
+                    complainant_country: str = "") -> Signature:
+    concepts = harm_concepts(text)
+    return Signature(
+        complaint_id=complaint_id, ai_system_id=ai_system_id, ai_system_name=ai_system_name,
+        ai_system_as_named=ai_system_as_named, system_key=match_key(ai_system_as_named),
+        deployer_id=deployer_id, deployer_name=deployer_name, provider_id=provider_id,
+        provider_name=provider_name, harm=primary_harm(concepts),
+        concepts=frozenset(concepts), tokens=tokens_of(text), language=(language or "")[:2],
+        sector=sector or "", rights=frozenset(rights or ()), contact_hash=contact,
+        complainant_country=complainant_country or "")
+
+
+def blocking_keys(signature: Signature) -> list[str]:
+    """The keys under which candidates are looked up: the same AI system entry, or an AI
+    system name that starts alike (for entries not merged yet)."""
+    keys = []
+    if signature.ai_system_id is not None:
+        keys.append(f"sys:{signature.ai_system_id}")
+    prefix = signature.system_key.replace(" ", "")[:4]
+    if len(prefix) >= 3:
+        keys.append(f"name:{prefix}")
+    return keys
+
+
+def _jaccard(a: frozenset, b: frozenset) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def narrative_similarity(a: Signature, b: Signature) -> float:
+    """0..1. Across languages: the kinds of harm both narratives name. In one language:
+    also the words they share."""
+    concepts = _jaccard(a.concepts, b.concepts)
+    if a.language and a.language == b.language:
+        return max(concepts, min(1.0, 2 * _jaccard(a.tokens, b.tokens)))
+    return concepts
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    values: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Match:
+    score: float
+    reasons: tuple[Reason, ...]
+    duplicate: bool = False
+
+
+def score_pair(new: Signature, other: Signature) -> Match | None:
+    """How alike two complaints are, with the reasons; None when they are not about the same
+    AI system at all (the gate: the same deployer's other system is another matter)."""
+    reasons = []
+    if new.ai_system_id is not None and new.ai_system_id == other.ai_system_id:
+        score = 0.45
+        if _lower(other.ai_system_as_named).strip() != _lower(other.ai_system_name).strip():
+            reasons.append(Reason("same_ai_system_alias", {"name": other.ai_system_name,
+                                                           "alias": other.ai_system_as_named}))
+        else:
+            reasons.append(Reason("same_ai_system", {"name": other.ai_system_name}))
+    elif similarity(new.system_key, other.system_key) >= SIMILAR_SYSTEM:
+        score = 0.3
+        reasons.append(Reason("similar_ai_system", {"name": new.ai_system_as_named,
+                                                    "other": other.ai_system_as_named}))
+    else:
+        return None
+    if new.deployer_id is not None and new.deployer_id == other.deployer_id:
+        score += 0.15
+        reasons.append(Reason("same_deployer", {"name": other.deployer_name}))
+    if new.provider_id is not None and new.provider_id == other.provider_id:
+        score += 0.05
+        reasons.append(Reason("same_provider", {"name": other.provider_name}))
+    if new.harm and other.harm:
+        if new.harm == other.harm:
+            score += 0.2
+            reasons.append(Reason("same_harm", {"harm": new.harm}))
+        elif not (new.concepts & other.concepts) or (new.harm not in other.concepts
+                                                     and other.harm not in new.concepts):
+            score -= 0.4
+            reasons.append(Reason("different_harm", {"harm": new.harm, "other": other.harm}))
+    if new.sector and new.sector == other.sector:
+        score += 0.05
+        reasons.append(Reason("same_sector"))
+    if new.rights & other.rights:
+        score += 0.05
+        reasons.append(Reason("shared_rights"))
+    narrative = narrative_similarity(new, other)
+    if narrative:
+        score += 0.15 * narrative
+        reasons.append(Reason("narrative", {"value": f"{narrative:.2f}"}))
+    duplicate = False
+    if new.contact_hash and new.contact_hash == other.contact_hash:
+        duplicate = True
+        reasons.insert(0, Reason("same_contact"))
+    elif (new.language == other.language and _jaccard(new.tokens, other.tokens) >= 0.8
+          and new.complainant_country == other.complainant_country):
+        duplicate = True
+        reasons.insert(0, Reason("same_words"))
+    score = round(max(0.0, min(1.0, score)), 3)
+    if duplicate:
+        score = max(score, DUPLICATE_SCORE)
+    return Match(score, tuple(reasons), duplicate)
+
+
+def claim_signature(claim_id: int, members: list[Signature]) -> Signature | None:
+    """A collective claim as one signature: its most common AI system, deployer, harm and
+    area, the concepts and rights of its members. None for a claim without members."""
+    if not members:
+        return None
+
+    def most_common(values):
+        values = [v for v in values if v not in (None, "")]
+        return Counter(values).most_common(1)[0][0] if values else None
+
+    system_id = most_common(m.ai_system_id for m in members)
+    lead = next((m for m in members if m.ai_system_id == system_id), members[0])
+    deployer_id = most_common(m.deployer_id for m in members)
+    deployer = next((m for m in members if m.deployer_id == deployer_id), lead)
+    return Signature(
+        complaint_id=-claim_id, ai_system_id=system_id, ai_system_name=lead.ai_system_name,
+        ai_system_as_named=lead.ai_system_name, system_key=match_key(lead.ai_system_name),
+        deployer_id=deployer_id, deployer_name=deployer.deployer_name,
+        provider_id=most_common(m.provider_id for m in members), provider_name=lead.provider_name,
+        harm=most_common(m.harm for m in members) or "",
+        concepts=frozenset().union(*(m.concepts for m in members)),
+        sector=most_common(m.sector for m in members) or "",
+        rights=frozenset().union(*(m.rights for m in members)))
+
+
+def score_claim(new: Signature, claim: Signature) -> Match | None:
+    """How well a complaint fits a collective claim (never a duplicate of one)."""
+    match = score_pair(new, claim)
+    if match is None:
+        return None
+    reasons = tuple(r for r in match.reasons if r.code not in ("same_contact", "same_words"))
+    return Match(match.score if not match.duplicate else round(min(match.score, 1.0), 3),
+                 reasons, False)
+
+
+# --- indicators of collective and societal harm ---------------------------------------------
+
+
+@dataclass(frozen=True)
+class MemberFacts:
+    filer_type: str
+    group_size: int | None
+    complainant_country: str
+    harm_country: str | None
+    date_of_harm: date | None
+    received_on: date
+    sector: str
+    grounds: tuple[str, ...]
+    narrative: str
+
+
+@dataclass(frozen=True)
+class Indicators:
+    complaints: int
+    affected_people: int
+    countries: tuple[str, ...]
+    first_on: date | None
+    last_on: date | None
+    sectors: tuple[str, ...]
+    vulnerable_groups: bool
+
+    @property
+    def span_days(self) -> int:
+        return (self.last_on - self.first_on).days if self.first_on and self.last_on else 0
+
+
+def people_affected(facts: MemberFacts) -> int:
+    """A group counts by its stated size; an individual (or a mandate without a size) as one."""
+    return facts.group_size if facts.group_size and facts.group_size > 1 else 1
+
+
+def mentions_vulnerable(facts: MemberFacts) -> bool:
+    lowered = _lower(facts.narrative)
+    return bool(set(facts.grounds) & VULNERABLE_GROUNDS) or any(w in lowered for w in VULNERABLE)
+
+
+def indicators(members: list[MemberFacts]) -> Indicators:
+    days = [m.date_of_harm or m.received_on for m in members]
+    countries = {m.complainant_country for m in members} | {m.harm_country for m in members
+                                                            if m.harm_country}
+    return Indicators(
+        complaints=len(members), affected_people=sum(people_affected(m) for m in members),
+        countries=tuple(sorted(c for c in countries if c)),
+        first_on=min(days) if days else None, last_on=max(days) if days else None,
+        sectors=tuple(sorted({m.sector for m in members if m.sector})),
+        vulnerable_groups=any(mentions_vulnerable(m) for m in members))
+
+
+# --- members of a claim ---------------------------------------------------------------------
+
+SUGGESTED, CONFIRMED, INVITED = "suggested", "confirmed", "invited"
+OPTED_IN, OPTED_OUT, WITHDRAWN = "opted_in", "opted_out", "withdrawn"
+MEMBER_STATUSES = {
+    SUGGESTED: N_("Suggested"),
+    CONFIRMED: N_("Confirmed by a caseworker"),
+    INVITED: N_("Invited to join"),
+    OPTED_IN: N_("Joined"),
+    OPTED_OUT: N_("Declined to join"),
+    WITHDRAWN: N_("Withdrawn"),
+}
+# Who may move a member from which status to which.
+MEMBER_STEPS = {
+    (SUGGESTED, CONFIRMED): "staff", (SUGGESTED, WITHDRAWN): "staff",
+    (CONFIRMED, INVITED): "staff", (CONFIRMED, WITHDRAWN): "staff",
+    (INVITED, OPTED_IN): "complainant", (INVITED, OPTED_OUT): "complainant",
+    (OPTED_IN, OPTED_OUT): "complainant", (OPTED_OUT, OPTED_IN): "complainant",
+    (INVITED, WITHDRAWN): "staff", (OPTED_IN, WITHDRAWN): "staff",
+    (OPTED_OUT, WITHDRAWN): "staff",
+}
+# Members whose complaint counts in the claim's indicators.
+COUNTED = frozenset({CONFIRMED, INVITED, OPTED_IN})
+
+
+def member_step_allowed(current: str, target: str, actor: str) -> bool:
+    return MEMBER_STEPS.get((current, target)) == actor
