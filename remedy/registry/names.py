@@ -123,3 +123,11 @@ def fuzzy_same(a: str, b: str) -> bool:
 def fuzzy_prefix(key: str) -> str:
     """The blocking key of fuzzy search: names that may be one mistyped start alike."""
     return key.replace(" ", "")[:3]
+
+
+def relatedness(a: str, b: str) -> float:
+    """0..1, looser than `similarity`: also one name inside the other ("uber" in "uber
+    portier"). Only for showing staff candidates to merge, never for deciding."""
+    if not a or not b:
+        return 0.0
+    return max(similarity(a, b), 0.9 * fuzz.token_set_ratio(a, b) / 100.0)

@@ -25,6 +25,7 @@ from remedy.registry.names import (
     is_decisive,
     match_key,
     name_key,
+    relatedness,
     similarity,
 )
 
@@ -296,3 +297,28 @@ def add_alias(user, kind: str, entry_id: int, name: str) -> RegistryAlias:
                  subject_id=found.id, organisation_id=user.organisation_id, new={"alias": name})
     commit()
     return alias
+
+
+SIMILAR_AT = 0.75
+
+
+def similar_entries(kind: str, entry_id: int, limit: int = 10) -> list[tuple[object, float]]:
+    """Other entries whose names are alike (by match key), best first: candidates for a
+    merge. Compared only with names that start alike, so it stays cheap."""
+    found = _entry(kind, entry_id)
+    model, column = KINDS[kind]
+    keys = {a.match_key for a in db.session.scalars(select(RegistryAlias).where(
+        getattr(RegistryAlias, column) == found.id)) if a.match_key}
+    prefixes = {fuzzy_prefix(k)[:2] for k in keys if len(fuzzy_prefix(k)) >= 2}
+    scores: dict[int, float] = {}
+    for prefix in prefixes:
+        for other_id, other_key in db.session.execute(select(
+                getattr(RegistryAlias, column), RegistryAlias.match_key).where(
+                getattr(RegistryAlias, column).is_not(None),
+                getattr(RegistryAlias, column) != found.id,
+                RegistryAlias.match_key.startswith(prefix, autoescape=True)).limit(500)):
+            best = max((relatedness(k, other_key) for k in keys), default=0.0)
+            if best >= SIMILAR_AT:
+                scores[other_id] = max(best, scores.get(other_id, 0.0))
+    ranked = sorted(scores.items(), key=lambda item: -item[1])[:limit]
+    return [(db.session.get(model, other_id), score) for other_id, score in ranked]
