@@ -10,6 +10,7 @@ organisation 2). Objects: "own" = organisation 1's case A; "other" = organisatio
 """
 
 import io
+import re
 
 import pytest
 
@@ -127,6 +128,28 @@ EXPECTED = {
     ('POST', '/respond/welcome/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
     ('POST', '/track/complaint/feedback'): {'anon': 302, 'complainant': 422, 'caseworker': 302, 'supervisor': 302, 'org_admin': 302, 'other': 302},
     ('POST', '/track/complaint/remedies/<int:remedy_id>'): {'anon': (302, 302), 'complainant': (404, 404), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
+    # Collective claims and registry curation
+    ('GET', '/api/v1/cases/<int:case_id>/collective-suggestions'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('GET', '/api/v1/collective-claims'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/api/v1/collective-claims/<int:claim_id>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/api/v1/collective-suggestions/<int:suggestion_id>/<any(confirm, reject):decision>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (409, 404), 'org_admin': (409, 404), 'other': (404, 200)},
+    ('POST', '/cases/<int:case_id>/collective-claim'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (302, 404), 'org_admin': (302, 404), 'other': (404, 302)},
+    ('POST', '/cases/<int:case_id>/duplicate'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/cases/<int:case_id>/suggestions/<int:suggestion_id>/<any(confirm, reject):decision>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (404, 404), 'org_admin': (404, 404), 'other': (404, 302)},
+    ('GET', '/collective'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/collective/aggregate'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 302, 'org_admin': 302, 'other': 403},
+    ('GET', '/collective/claims/<int:claim_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/collective/claims/<int:claim_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('POST', '/collective/claims/<int:claim_id>/invite'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (302, 404), 'org_admin': (302, 404), 'other': (404, 302)},
+    ('POST', '/collective/claims/<int:claim_id>/members/<int:member_id>/withdraw'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (302, 404), 'supervisor': (409, 404), 'org_admin': (409, 404), 'other': (404, 302)},
+    ('POST', '/collective/claims/<int:claim_id>/transition'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('GET', '/collective/runs/<int:run_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/registry/<any(respondents, systems):kind_path>/<int:entry_id>/aliases'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 302, 'org_admin': 302, 'other': 403},
+    ('POST', '/registry/<any(respondents, systems):kind_path>/<int:entry_id>/merge'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 302, 'org_admin': 302, 'other': 403},
+    ('POST', '/registry/<any(respondents, systems):kind_path>/<int:entry_id>/split'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 302, 'org_admin': 302, 'other': 403},
+    ('GET', '/registry/systems'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/registry/systems/<int:system_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/track/complaint/claims/<int:member_id>'): {'anon': (302, 302), 'complainant': (422, 404), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
 }
 
 
@@ -174,7 +197,26 @@ def _world(app):
                           "remedy_id": remedy.id, "respondent_id": complaint.deployer_id}
             sender = db.session.get(User, users["other" if key == "other" else "caseworker"].id)
             world[key].update(_respondent_exchange(case, sender))
+            world[key].update(_collective(case, sender))
     return world
+
+
+def _collective(case, sender):
+    """A collective claim with the case's complaint as an invited member, an open suggestion
+    to join it, and a run of the aggregation."""
+    from remedy.collective import services
+    from remedy.collective.models import AggregationRun, Suggestion
+
+    claim = services.create_claim(sender, [case.complaint_id], title="A claim")
+    services.invite_members(sender, claim, [m.id for m in claim.members])
+    suggestion = Suggestion(organisation_id=case.organisation_id, complaint_id=case.complaint_id,
+                            target=f"claim:{claim.id}", kind="claim", score=0.9, reasons=[])
+    run = AggregationRun(organisation_id=case.organisation_id, status="done")
+    db.session.add_all([suggestion, run])
+    db.session.commit()
+    return {"claim_id": claim.id, "member_id": claim.members[0].id,
+            "suggestion_id": suggestion.id, "run_id": run.id,
+            "system_id": case.complaint.ai_system_id}
 
 
 def _respondent_exchange(case, sender):
@@ -222,12 +264,15 @@ def _url(rule, world, target):
         "token": "not-a-valid-token", "filename": "remedy.css",
         "respondent_id": world["own"]["respondent_id"],
         "request_id": world[target]["request_id"], "document_id": world[target]["document_id"],
-        "account_id": world[target]["account_id"],
+        "account_id": world[target]["account_id"], "claim_id": world[target]["claim_id"],
+        "member_id": world[target]["member_id"], "suggestion_id": world[target]["suggestion_id"],
+        "run_id": world[target]["run_id"], "system_id": world["own"]["system_id"],
+        "entry_id": world["own"]["respondent_id"], "kind_path": "respondents",
+        "decision": "confirm",
     }
     url = rule.rule
     for name, value in values.items():
-        for converter in ("", "int:", "path:"):
-            url = url.replace(f"<{converter}{name}>", str(value))
+        url = re.sub(rf"<(?:[^<>:]+:)?{name}>", str(value), url)
     return url
 
 
@@ -259,7 +304,8 @@ def observe_row(app, method, rule, world):
     """What every role gets from one route: {role: status or (own, other)}."""
     has_object = any(arg in rule.arguments for arg in (
         "case_id", "evidence_id", "remedy_id", "reference", "token_id", "user_id",
-        "request_id", "document_id", "account_id"))
+        "request_id", "document_id", "account_id", "claim_id", "member_id", "suggestion_id",
+        "run_id"))
     row = {}
     for role in ROLES:
         if has_object:

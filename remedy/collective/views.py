@@ -197,8 +197,10 @@ def tracking_context(complaint, forms) -> dict:
 @bp.post("/track/complaint/claims/<int:member_id>")
 @tracked
 def answer_invitation(complaint, member_id):
+    if not any(m.id == member_id for m in services.invitations_for(complaint)):
+        raise NotFound(N_("There is no such invitation."))
     choice = request.form.get("join")
     if choice not in ("yes", "no"):
-        return render_tracked(complaint, 422, notice=None)
+        return render_tracked(complaint, 422)
     services.answer_invitation(complaint, member_id, choice == "yes")
     return tracked_done("joined" if choice == "yes" else "declined")
