@@ -33,6 +33,17 @@ def upgrade():
     sa.ForeignKeyConstraint(['requested_by_id'], ['users.id'], name=op.f('fk_aggregation_runs_requested_by_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_aggregation_runs'))
     )
+    op.create_table('complaint_keys',
+    sa.Column('complaint_id', sa.Integer(), nullable=False),
+    sa.Column('key', sa.String(length=80), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['complaint_id'], ['complaints.id'], name=op.f('fk_complaint_keys_complaint_id_complaints')),
+    sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_complaint_keys_organisation_id_organisations')),
+    sa.PrimaryKeyConstraint('complaint_id', 'key', name=op.f('pk_complaint_keys'))
+    )
+    with op.batch_alter_table('complaint_keys', schema=None) as batch_op:
+        batch_op.create_index('ix_complaint_keys_lookup', ['organisation_id', 'key', 'complaint_id'], unique=False)
+
     op.create_table('collective_claims',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('organisation_id', sa.Integer(), nullable=False),
@@ -187,4 +198,8 @@ def downgrade():
 
     op.drop_table('collective_claims')
     op.drop_table('aggregation_runs')
+    with op.batch_alter_table('complaint_keys', schema=None) as batch_op:
+        batch_op.drop_index('ix_complaint_keys_lookup')
+
+    op.drop_table('complaint_keys')
     # ### end Alembic commands ###

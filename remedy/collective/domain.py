@@ -19,7 +19,7 @@ from remedy.core.messages import N_
 from remedy.registry.names import match_key, similarity
 
 # A suggestion is made from this score; a duplicate from DUPLICATE_SCORE.
-SUGGEST_AT = 0.65
+SUGGEST_AT = 0.55
 DUPLICATE_SCORE = 0.9
 # Two AI systems named alike enough (different registry entries) still count, a little.
 SIMILAR_SYSTEM = 0.85
@@ -41,6 +41,8 @@ HARM_NAMES = {
     "wage_scheduling": N_("pay and shifts set by an algorithm"),
     "tenant_screening": N_("screening of tenants"),
     "chatbot_misinformation": N_("false information from a chatbot"),
+    "predictive_policing": N_("predictive policing"),
+    "school_allocation": N_("allocation of school places"),
 }
 
 REASONS = {
@@ -50,6 +52,7 @@ REASONS = {
     "same_deployer": N_("same deployer: %(name)s"),
     "same_provider": N_("same provider: %(name)s"),
     "same_harm": N_("same harm: %(harm)s"),
+    "related_harm": N_("a related harm: %(harm)s"),
     "different_harm": N_("different harms: %(harm)s and %(other)s"),
     "same_sector": N_("same area of life"),
     "shared_rights": N_("same rights concerned"),
@@ -67,6 +70,56 @@ les des une que qui dans pour pas sur par est sont avec mais ont été cette ces
 leur aux elle nous vous ils был los las una por con para que del como pero sus
 der die das und ist nicht mit sich des ein eine den dem auf für von og det til som med
 har ikke jeg den att och inte som för med har ang mga sa na ng at ako""".split())
+
+
+# Words of AI systems' names that say what kind of thing it is, not which: they never make
+# two names the same system ("the driver app" and "the banking app" share only "app").
+GENERIC_NAME_WORDS = frozenset("""
+app apps application applications appli aplicacion aplicación anwendung applikation
+system systems systeme système sistema systemet systemer model models modele modèle modell
+modellen modelo algorithm algorithms algorithme algoritmo algoritm algoritme algoritmen
+tool tools outil herramienta werkzeug verktyg værktøj platform platforme plateforme
+plataforma plattform software logiciel programa programm program ai ia ki artificial
+intelligence intelligent smart automated automatic automatique automatico automático
+automatisk automatisiert automatisch online digital virtual virtuel virtuelle virtuell
+score scoring scores risk risque riesgo risiko risk assessment evaluation évaluation
+driver drivers rider riders chauffeur conductor fahrer förare chauffør user users
+recognition reconnaissance reconocimiento erkennung igenkänning genkendelse facial face
+faciale gesichts detection détection deteccion detección check checks verification
+vérification verificacion verificación screening tri filter filtro filtre matching match
+assistant asistente chatbot bot agent service services servicio dienst tjeneste tjänst
+moderation modération moderacion moderación moderering content contenu contenido
+system's company entreprise empresa unternehmen företag firma group groupe grupo gruppe
+the and for with from des les una uno der die das den det och og för pour par del con por
+new nouveau nuevo neues ny nya version mobile web portal portail portal site website
+kommune kommun municipality municipal municipalité municipio gemeinde city ville ciudad
+stadt stad council conseil agency agence agencia behörde myndighet styrelse office bureau
+government gouvernement gobierno regierung regering ministry ministère ministerio
+national nationale nacional bank banque banco
+credit crédit credito crédito kredit loan loans prêt prestamo préstamo fraud fraude betrug
+insurance assurance seguro versicherung pricing price prix precio preis dynamic dynamique
+dinamico dinámico tracking suivi seguimiento tracker productivity productivité
+productividad produktivität interview entretien entrevista video vidéo assessment
+decision decisioning décision decision grading notation calificacion calificación
+payment paiement pago zahlung benefit benefits prestation prestations welfare social
+ranking classement clasificacion booking réservation reserva dispatch dispatching
+real time live instant rapid quick express self selfie photo identity identité identidad
+""".split())
+_GENERIC_CJK = frozenset("""系统 算法 模型 平台 应用 软件 智能 识别 人脸 面部 自动 评分 审核 检测
+程序 机器 人工 服务 公司 集团 有限 政府 部门 司机 乘客 用户 骑手 配送 调度 派单 系統 演算
+机端 客端 户端 手端 验证 定价 计价 信用 用评""".split())
+
+
+def brand_tokens(name: str, limit: int = 6) -> frozenset[str]:
+    """The distinctive words of a name (its brand, product or model: "uber", "hirevue",
+    "socialrisk"), and for Chinese, Japanese and Korean its pairs of characters; generic words
+    ("app", "system", "algorithm") left out."""
+    key = match_key(name or "")
+    words = [w for w in _WORD.findall(_CJK.sub(" ", key)) if len(w) >= 3 and w not in GENERIC_NAME_WORDS
+             and w not in _STOP]
+    pairs = [run[i:i + 2] for run in _CJK.findall(key) for i in range(len(run) - 1)]
+    pairs = [p for p in pairs if p not in _GENERIC_CJK]
+    return frozenset((words + pairs)[:limit])
 
 
 @dataclass(frozen=True)
@@ -90,6 +143,17 @@ class Signature:
     rights: frozenset[str] = frozenset()
     contact_hash: str | None = None
     complainant_country: str = ""
+    # Distinctive words of the AI system's name: its own, and those it shares with its
+    # deployer's name (a bank's name in "the Banco Meridiano chatbot").
+    brands: frozenset[str] = frozenset()
+    owner_brands: frozenset[str] = frozenset()
+
+
+def split_brands(system_name: str, deployer_name: str | None) -> tuple[frozenset, frozenset]:
+    """(the system's own distinctive words, those that are its deployer's)."""
+    words = brand_tokens(system_name)
+    owned = words & brand_tokens(deployer_name or "", limit=20)
+    return words - owned, owned
 
 
 def _lower(text: str) -> str:
@@ -107,12 +171,18 @@ def harm_concepts(text: str) -> Counter:
     return found
 
 
+# A narrative must name a harm this often before it is taken as the harm it is about.
+CONFIDENT_HITS = 2
+
+
 def primary_harm(concepts: Counter) -> str:
-    """The harm named most (the first in HARMS on a tie); "" when none is named."""
+    """The harm named most (the first in HARMS on a tie), if it is named at least
+    CONFIDENT_HITS times; "" when no harm stands out."""
     if not concepts:
         return ""
     order = list(HARMS)
-    return max(concepts, key=lambda c: (concepts[c], -order.index(c)))
+    best = max(concepts, key=lambda c: (concepts[c], -order.index(c)))
+    return best if concepts[best] >= CONFIDENT_HITS else ""
 
 
 def tokens_of(text: str) -> frozenset[str]:
@@ -151,19 +221,48 @@ def build_signature(*, complaint_id: int, text: str, language: str, ai_system_id
         provider_name=provider_name, harm=primary_harm(concepts),
         concepts=frozenset(concepts), tokens=tokens_of(text), language=(language or "")[:2],
         sector=sector or "", rights=frozenset(rights or ()), contact_hash=contact,
-        complainant_country=complainant_country or "")
+        complainant_country=complainant_country or "",
+        **dict(zip(("brands", "owner_brands"), split_brands(ai_system_as_named, deployer_name),
+                   strict=True)))
 
 
 def blocking_keys(signature: Signature) -> list[str]:
-    """The keys under which candidates are looked up: the same AI system entry, or an AI
-    system name that starts alike (for entries not merged yet)."""
+    """The keys under which candidates are looked up (and complaints are kept): the AI
+    system entry, each distinctive word of its name, the start of its name (for typing
+    mistakes), and the deployer. Two complaints are compared only if they share a key."""
     keys = []
     if signature.ai_system_id is not None:
         keys.append(f"sys:{signature.ai_system_id}")
+    keys += [f"brand:{token}" for token in sorted(signature.brands | signature.owner_brands)]
     prefix = signature.system_key.replace(" ", "")[:4]
     if len(prefix) >= 3:
         keys.append(f"name:{prefix}")
+    if signature.deployer_id is not None:
+        keys.append(f"dep:{signature.deployer_id}")
     return keys
+
+
+def _alike(a: frozenset, b: frozenset) -> bool:
+    """Whether two sets of distinctive words share one, allowing an ending ("kassan",
+    "kassans") on long words."""
+    if a & b:
+        return True
+    return any(len(x) >= 6 and len(y) >= 6 and similarity(x, y) >= 0.9 for x in a for y in b)
+
+
+def _harms_agree(a: "Signature", b: "Signature") -> bool:
+    """The same harm, as far as the narratives tell: one names clearly what the other names
+    too (both clearly, or one clearly and the other in passing)."""
+    if a.harm and b.harm:
+        return a.harm == b.harm or (a.harm in b.concepts and b.harm in a.concepts)
+    return bool((a.harm and a.harm in b.concepts) or (b.harm and b.harm in a.concepts))
+
+
+def _inside(words: frozenset, system_key: str) -> bool:
+    """A long distinctive word inside the other name written without spaces ("socialrisk" in
+    "Copenhagen Social Risk scoring", "robodebt" in "Robo-debt")."""
+    compact = system_key.replace(" ", "")
+    return any(len(w) >= 5 and w in compact for w in words)
 
 
 def _jaccard(a: frozenset, b: frozenset) -> float:
@@ -198,6 +297,13 @@ def score_pair(new: Signature, other: Signature) -> Match | None:
     """How alike two complaints are, with the reasons; None when they are not about the same
     AI system at all (the gate: the same deployer's other system is another matter)."""
     reasons = []
+    same_deployer = new.deployer_id is not None and new.deployer_id == other.deployer_id
+    shared_brand = (_alike(new.brands, other.brands)
+                    or _inside(new.brands, other.system_key) or _inside(other.brands, new.system_key))
+    # Only the deployer's name in common ("the Banco Meridiano chatbot", "Banco Meridiano's
+    # credit score"): taken for one system only when the harm is clearly the same too.
+    owner_only = (_alike(new.brands | new.owner_brands, other.brands | other.owner_brands)
+                  and _harms_agree(new, other))
     if new.ai_system_id is not None and new.ai_system_id == other.ai_system_id:
         score = 0.45
         if _lower(other.ai_system_as_named).strip() != _lower(other.ai_system_name).strip():
@@ -205,26 +311,27 @@ def score_pair(new: Signature, other: Signature) -> Match | None:
                                                            "alias": other.ai_system_as_named}))
         else:
             reasons.append(Reason("same_ai_system", {"name": other.ai_system_name}))
-    elif similarity(new.system_key, other.system_key) >= SIMILAR_SYSTEM:
-        score = 0.3
+    elif shared_brand or owner_only or similarity(new.system_key, other.system_key) >= SIMILAR_SYSTEM:
+        score = 0.4 if shared_brand else 0.3
         reasons.append(Reason("similar_ai_system", {"name": new.ai_system_as_named,
                                                     "other": other.ai_system_as_named}))
     else:
         return None
-    if new.deployer_id is not None and new.deployer_id == other.deployer_id:
+    if same_deployer:
         score += 0.15
         reasons.append(Reason("same_deployer", {"name": other.deployer_name}))
     if new.provider_id is not None and new.provider_id == other.provider_id:
         score += 0.05
         reasons.append(Reason("same_provider", {"name": other.provider_name}))
-    if new.harm and other.harm:
-        if new.harm == other.harm:
-            score += 0.2
-            reasons.append(Reason("same_harm", {"harm": new.harm}))
-        elif not (new.concepts & other.concepts) or (new.harm not in other.concepts
-                                                     and other.harm not in new.concepts):
-            score -= 0.4
-            reasons.append(Reason("different_harm", {"harm": new.harm, "other": other.harm}))
+    if new.harm and other.harm and _harms_agree(new, other):
+        score += 0.2
+        reasons.append(Reason("same_harm", {"harm": new.harm}))
+    elif new.harm and other.harm and not new.concepts & other.concepts:
+        score -= 0.4
+        reasons.append(Reason("different_harm", {"harm": new.harm, "other": other.harm}))
+    elif _harms_agree(new, other):
+        score += 0.1  # named clearly in one narrative, in passing in the other
+        reasons.append(Reason("related_harm", {"harm": new.harm or other.harm}))
     if new.sector and new.sector == other.sector:
         score += 0.05
         reasons.append(Reason("same_sector"))

@@ -15,6 +15,7 @@ from remedy.collective import domain
 from remedy.collective.models import (
     ClaimMember,
     CollectiveClaim,
+    ComplaintKey,
     ComplaintSignature,
     Suggestion,
 )
@@ -22,11 +23,10 @@ from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from remedy.registry.models import AISystem, Respondent
-from remedy.registry.names import match_key, similarity
 
-CANDIDATES_SAME_SYSTEM = 200
-CANDIDATES_SAME_NAME = 100
+CANDIDATES_PER_KEY = 100
 CANDIDATES_SAME_CONTACT = 20
+MAX_CANDIDATES = 400
 KEEP_COMPLAINTS = 5
 CLAIM_SAMPLE = 200
 
@@ -60,6 +60,10 @@ def store_signature(complaint: Complaint) -> ComplaintSignature:
     row.contact_hash, row.complainant_country = sig.contact_hash, sig.complainant_country
     row.computed_at = utcnow()
     db.session.add(row)
+    db.session.execute(delete(ComplaintKey).where(ComplaintKey.complaint_id == complaint.id))
+    db.session.add_all(ComplaintKey(complaint_id=complaint.id, key=key[:80],
+                                    organisation_id=complaint.organisation_id)
+                       for key in dict.fromkeys(domain.blocking_keys(sig)))
     return row
 
 
@@ -90,7 +94,10 @@ def to_signature(row: ComplaintSignature, names: Names) -> domain.Signature:
         provider_id=row.provider_id, provider_name=names.respondents.get(row.provider_id),
         harm=row.harm, concepts=frozenset(row.concepts), tokens=frozenset(row.tokens),
         language=row.language, sector=row.sector, rights=frozenset(row.rights),
-        contact_hash=row.contact_hash, complainant_country=row.complainant_country)
+        contact_hash=row.contact_hash, complainant_country=row.complainant_country,
+        **dict(zip(("brands", "owner_brands"), domain.split_brands(
+            names.typed.get(row.complaint_id, ""), names.respondents.get(row.deployer_id)),
+            strict=True)))
 
 
 def signatures(rows: list[ComplaintSignature]) -> list[domain.Signature]:
@@ -102,31 +109,30 @@ def signatures(rows: list[ComplaintSignature]) -> list[domain.Signature]:
 
 
 def candidate_rows(row: ComplaintSignature) -> list[ComplaintSignature]:
-    """Complaints of the same organisation that may be about the same thing: the newest with
-    the same AI system entry (and harm, when one is named), those whose AI system is named
-    alike, and the same person's. Three index lookups, each capped."""
-    base = select(ComplaintSignature).where(
-        ComplaintSignature.organisation_id == row.organisation_id,
-        ComplaintSignature.complaint_id != row.complaint_id)
-    found = {}
-    queries = []
-    if row.ai_system_id is not None:
-        same = base.where(ComplaintSignature.ai_system_id == row.ai_system_id)
-        if row.harm:
-            same = same.where(ComplaintSignature.harm.in_((row.harm, "")))
-        queries.append(same.order_by(ComplaintSignature.complaint_id.desc())
-                       .limit(CANDIDATES_SAME_SYSTEM))
-    if len(row.system_prefix) >= 3:
-        queries.append(base.where(ComplaintSignature.system_prefix == row.system_prefix)
-                       .order_by(ComplaintSignature.complaint_id.desc())
-                       .limit(CANDIDATES_SAME_NAME))
+    """Complaints of the same organisation that share a blocking key with this one (the AI
+    system entry, a distinctive word of its name, the start of its name, the deployer), the
+    newest of each key, and the same person's: index lookups, each capped."""
+    keys = db.session.scalars(select(ComplaintKey.key).where(
+        ComplaintKey.complaint_id == row.complaint_id)).all()
+    ids: dict[int, None] = {}
+    for key in keys:
+        for complaint_id in db.session.scalars(
+                select(ComplaintKey.complaint_id).where(
+                    ComplaintKey.organisation_id == row.organisation_id, ComplaintKey.key == key,
+                    ComplaintKey.complaint_id != row.complaint_id)
+                .order_by(ComplaintKey.complaint_id.desc()).limit(CANDIDATES_PER_KEY)):
+            ids[complaint_id] = None
     if row.contact_hash:
-        queries.append(base.where(ComplaintSignature.contact_hash == row.contact_hash)
-                       .limit(CANDIDATES_SAME_CONTACT))
-    for query in queries:
-        for candidate in db.session.scalars(query):
-            found[candidate.complaint_id] = candidate
-    return list(found.values())
+        for complaint_id in db.session.scalars(select(ComplaintSignature.complaint_id).where(
+                ComplaintSignature.organisation_id == row.organisation_id,
+                ComplaintSignature.contact_hash == row.contact_hash,
+                ComplaintSignature.complaint_id != row.complaint_id).limit(CANDIDATES_SAME_CONTACT)):
+            ids[complaint_id] = None
+    if not ids:
+        return []
+    chosen = list(ids)[:MAX_CANDIDATES]
+    return db.session.scalars(select(ComplaintSignature).where(
+        ComplaintSignature.complaint_id.in_(chosen))).all()
 
 
 def claim_signatures(organisation_id: int, ai_system_ids: set[int]) -> dict[int, domain.Signature]:
@@ -298,12 +304,9 @@ def aggregate(organisation_id: int | None = None, *,
     if organisation_id is not None:
         stale = stale.where(Suggestion.organisation_id == organisation_id)
     db.session.execute(stale)
-    ordered = rows_query.order_by(ComplaintSignature.organisation_id,
-                                  ComplaintSignature.ai_system_id,
-                                  ComplaintSignature.system_prefix,
-                                  ComplaintSignature.complaint_id)
+    ordered = rows_query.order_by(ComplaintSignature.complaint_id)
     counts = {"complaints": total, "suggestions": 0, "duplicates": 0}
-    blocks = _Blocks(decided, system_blocks(organisation_id))
+    blocks = _Blocks(decided)
     done = 0
     stream = db.session.scalars(ordered.execution_options(yield_per=batch))
     while chunk := stream.fetchmany(batch):
@@ -318,41 +321,11 @@ def aggregate(organisation_id: int | None = None, *,
     return counts
 
 
-def system_blocks(organisation_id: int | None) -> dict[int, int]:
-    """AI system entries whose names are alike (not merged in the registry yet) share a
-    block: system id -> the block's smallest id. Names are compared only with names that
-    start alike."""
-    query = select(AISystem.id, AISystem.name)
-    if organisation_id is not None:
-        query = query.where(AISystem.id.in_(select(ComplaintSignature.ai_system_id).where(
-            ComplaintSignature.organisation_id == organisation_id)))
-    buckets = defaultdict(list)
-    for system_id, name in db.session.execute(query):
-        key = match_key(name)
-        buckets[key.replace(" ", "")[:4]].append((system_id, key))
-    parent = {}
-
-    def root(x):
-        while parent.get(x, x) != x:
-            x = parent[x]
-        return x
-
-    for members in buckets.values():
-        for i, (a, key_a) in enumerate(members):
-            for b, key_b in members[i + 1:]:
-                if similarity(key_a, key_b) >= domain.SIMILAR_SYSTEM:
-                    ra, rb = root(a), root(b)
-                    parent[max(ra, rb)] = min(ra, rb)
-    return {system_id: root(system_id) for system_id in parent} | {
-        r: r for r in set(parent.values())}
-
-
 class _Blocks:
     """The groups formed so far in each block, and the suggestions waiting to be written."""
 
-    def __init__(self, decided: set, system_block: dict[int, int]):
+    def __init__(self, decided: set):
         self.decided = decided
-        self.system_block = system_block
         self.groups: dict[tuple, list[domain.Signature]] = defaultdict(list)
         self.contacts: dict[tuple, int] = {}
         self.claims: dict[int, dict[int, domain.Signature]] = {}
@@ -375,34 +348,38 @@ class _Blocks:
                              "created_at": utcnow()})
 
     def place(self, organisation_id, sig: domain.Signature) -> None:
-        block = (organisation_id, self.system_block.get(sig.ai_system_id, sig.ai_system_id))
+        """Compare with the groups started under any of the complaint's keys; join the best
+        or start a group of its own (kept under each of its keys)."""
+        keys = [(organisation_id, k) for k in domain.blocking_keys(sig)]
         for claim_id, claim in self._claims_of(organisation_id, sig.ai_system_id).items():
             match = domain.score_claim(sig, claim)
             if match and match.score >= domain.SUGGEST_AT:
                 self._suggest(organisation_id, sig, f"claim:{claim_id}", "claim", match)
-        if sig.contact_hash and (block, sig.contact_hash) in self.contacts:
-            first = self.contacts[(block, sig.contact_hash)]
-            match = domain.score_pair(sig, first)
+        if sig.contact_hash:
+            first = self.contacts.setdefault((organisation_id, sig.contact_hash), sig)
+            match = domain.score_pair(sig, first) if first is not sig else None
             if match is not None and match.duplicate:
                 self._suggest(organisation_id, sig, f"complaint:{first.complaint_id}",
                               "duplicate", match)
                 return
-        elif sig.contact_hash:
-            self.contacts[(block, sig.contact_hash)] = sig
-        groups = self.groups[block]
-        best = None
-        for anchor in groups[-MAX_GROUPS_PER_BLOCK:]:
-            match = domain.score_pair(sig, anchor)
-            if match is not None and (best is None or match.score > best[1].score):
-                best = (anchor, match)
+        anchors = {a.complaint_id: a for key in keys for a in self.groups.get(key, ())}
+        scored = sorted(((m.score, a.complaint_id, a, m) for a in anchors.values()
+                         if (m := domain.score_pair(sig, a)) is not None), reverse=True)
+        best = (scored[0][2], scored[0][3]) if scored else None
         if best and best[1].duplicate:
             self._suggest(organisation_id, sig, f"complaint:{best[0].complaint_id}",
                           "duplicate", best[1])
-        elif best and best[1].score >= domain.SUGGEST_AT:
-            self._suggest(organisation_id, sig, f"complaint:{best[0].complaint_id}",
-                          "complaint", best[1])
-        else:
-            groups.append(sig)
+            return
+        for _score, other_id, _anchor, match in scored[:LINKS_PER_COMPLAINT]:
+            if match.score >= domain.SUGGEST_AT and not match.duplicate:
+                self._suggest(organisation_id, sig, f"complaint:{other_id}", "complaint", match)
+        if best is None or best[1].score < ANCHOR_BELOW:
+            # Not (closely) like a group yet: later complaints are compared with it too.
+            for key in keys:
+                group = self.groups[key]
+                group.append(sig)
+                if len(group) > MAX_GROUPS_PER_BLOCK:
+                    del group[0]
 
     def flush(self) -> dict:
         counts = {"suggestions": 0, "duplicates": 0}
@@ -415,6 +392,11 @@ class _Blocks:
 
 
 MAX_GROUPS_PER_BLOCK = 50
+# Suggestions a complaint gets in a whole run: the groups it fits best.
+LINKS_PER_COMPLAINT = 3
+# A complaint joined to a group with less than this score still serves as a group's start,
+# so that a group of differently worded complaints holds together.
+ANCHOR_BELOW = 0.8
 
 
 def open_suggestions(complaint_id: int) -> list[Suggestion]:

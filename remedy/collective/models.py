@@ -46,6 +46,18 @@ class ComplaintSignature(db.Model):
     complaint: Mapped[Complaint] = relationship()
 
 
+class ComplaintKey(db.Model):
+    """A blocking key of a complaint (`domain.blocking_keys`): the index that finds the
+    complaints a new one should be compared with."""
+
+    __tablename__ = "complaint_keys"
+    __table_args__ = (Index("ix_complaint_keys_lookup", "organisation_id", "key", "complaint_id"),)
+
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), primary_key=True)
+    key: Mapped[str] = mapped_column(String(80), primary_key=True)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+
+
 class CollectiveClaim(db.Model):
     """Many complaints about one AI system and a similar harm, pursued together. Its
     workflow is a case of its own (`Case.collective_claim_id`)."""

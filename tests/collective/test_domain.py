@@ -26,12 +26,15 @@ def sig(complaint_id, text, *, system=1, system_name="Uber driver app", typed=No
     ("Mein Konto wurde von der App gesperrt.", "de"),
 ])
 def test_the_same_harm_is_recognised_in_every_language(text, language):
-    assert domain.primary_harm(domain.harm_concepts(text)) == "deactivation"
+    assert "deactivation" in domain.harm_concepts(text)
+    # Named once, it is a harm mentioned; named again, the harm the complaint is about.
+    assert domain.primary_harm(domain.harm_concepts(text)) == ""
+    assert domain.primary_harm(domain.harm_concepts(text + " " + text)) == "deactivation"
 
 
 def test_cross_language_narratives_are_similar_through_concepts():
-    english = sig(1, "The app deactivated my account overnight.")
-    chinese = sig(2, "应用程序把我的账号停用了。", language="zh")
+    english = sig(1, "The app deactivated my account overnight. Deactivated, with no reason.")
+    chinese = sig(2, "应用程序把我的账号停用了。停用以后没有人回答。", language="zh")
     assert domain.narrative_similarity(english, chinese) == 1.0
     match = domain.score_pair(chinese, english)
     assert match.score >= domain.SUGGEST_AT
@@ -45,8 +48,9 @@ def test_the_same_deployers_other_system_is_never_suggested():
 
 
 def test_the_same_system_with_a_different_harm_falls_below_the_threshold():
-    deactivated = sig(1, "The driver app deactivated my account without a reason.")
-    overcharged = sig(2, "The app charged me a higher price than my friend for the same trip.",
+    deactivated = sig(1, "The driver app deactivated my account without a reason. Deactivated!")
+    overcharged = sig(2, "The app charged me a higher price than my friend for the same trip; "
+                         "the price was higher every time.",
                       sector="consumer_services", rights=("equality_non_discrimination",))
     match = domain.score_pair(deactivated, overcharged)
     assert match.score < domain.SUGGEST_AT
@@ -78,11 +82,13 @@ def test_the_same_person_is_a_duplicate_whatever_the_score():
 
 
 def test_a_claim_is_one_signature_of_its_members():
-    members = [sig(i, "Deactivated by the app.", deployer=10 if i < 3 else 11) for i in range(4)]
+    members = [sig(i, "Deactivated by the app. Deactivated again.", deployer=10 if i < 3 else 11)
+               for i in range(4)]
     claim = domain.claim_signature(7, members)
     assert claim.complaint_id == -7 and claim.ai_system_id == 1 and claim.deployer_id == 10
     assert claim.harm == "deactivation"
-    assert domain.score_claim(sig(9, "My account was deactivated."), claim).score >= domain.SUGGEST_AT
+    assert domain.score_claim(sig(9, "My account was deactivated; deactivated for good."),
+                              claim).score >= domain.SUGGEST_AT
     assert domain.claim_signature(7, []) is None
 
 
