@@ -42,6 +42,30 @@ COMPLAINTS = [
         "consents": {"contact": True, "share_with_respondent": True},
     },
     {
+        "filer_type": "individual", "title": "Compte désactivé par l'application Uber",
+        "narrative": "Mon compte chauffeur a été désactivé par l'application Uber après une "
+                     "vérification par selfie. Aucun humain n'a regardé mon dossier ; compte "
+                     "désactivé, plus de revenus.",
+        "language": "fr", "complainant_country": "DK", "ai_system": "uber driver app",
+        "deployer": "UBER BV", "sector": "employment",
+        "rights_dimensions": ["access_to_remedy"], "remedies_sought": ["human_review"],
+    },
+    {
+        "filer_type": "individual", "title": "优步司机账号被停用",
+        "narrative": "我的优步司机账号被 Uber driver app 自动停用了，没有任何解释，也没有人工审核。"
+                     "账号停用后我失去了收入。",
+        "language": "zh", "complainant_country": "DK", "ai_system": "Uber Driver App",
+        "deployer": "Uber", "sector": "employment", "rights_dimensions": ["access_to_remedy"],
+    },
+    {
+        "filer_type": "individual", "title": "Deactivated by the driver app, again",
+        "narrative": "I complained already: the Uber driver app deactivated my account and "
+                     "nobody explains why. I am writing again because I have heard nothing.",
+        "complainant_country": "DK", "ai_system": "Uber driver app", "deployer": "Uber B.V.",
+        "sector": "employment", "rights_dimensions": ["access_to_remedy"],
+        "contact": {"name": "Demo Driver", "email": "driver@example.org"},
+    },
+    {
         "filer_type": "group", "title": "Welfare fraud score flags single parents",
         "narrative": "Our association of single parents found that most of us were flagged for "
                      "fraud checks by the municipality's new risk score, and our benefits were "

@@ -35,7 +35,7 @@ def test_create_org_refuses_bad_input_clearly(app):
 
 def test_seed_demo_creates_once(app):
     first = run(app, "seed-demo")
-    assert first.exit_code == 0 and "created 4 organisations, 3 staff and 4 complaints" in first.output
+    assert first.exit_code == 0 and "created 4 organisations, 3 staff and 7 complaints" in first.output
     assert "try tracking a demo complaint" in first.output
     link = first.output.split("who can answer at ")[1].split()[0]
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
@@ -43,7 +43,11 @@ def test_seed_demo_creates_once(app):
     second = run(app, "seed-demo")
     assert second.exit_code == 0 and "nothing to do" in second.output
     with app_context(app):
-        assert db.session.query(Complaint).count() == 4
+        assert db.session.query(Complaint).count() == 7
+        from remedy.collective.models import Suggestion
+
+        kinds = {s.kind for s in db.session.query(Suggestion)}
+        assert {"complaint", "duplicate"} <= kinds  # the demo shows grouping and a duplicate
 
 
 def test_worker_without_redis_says_why(make_app, app):
@@ -56,3 +60,12 @@ def test_worker_without_redis_says_why(make_app, app):
 def test_scheduler_once_runs_the_periodic_jobs(app):
     result = run(app, "scheduler", "--once")
     assert result.exit_code == 0 and "ran 5 periodic jobs" in result.output
+
+
+def test_aggregate_prints_what_it_suggested(app):
+    run(app, "seed-demo")
+    result = run(app, "aggregate")
+    assert result.exit_code == 0
+    assert "7 complaints compared" in result.output and "possible duplicates" in result.output
+    unknown = run(app, "aggregate", "--org", "nobody")
+    assert unknown.exit_code != 0 and "no organisation" in unknown.output
