@@ -286,12 +286,11 @@ def aggregate(organisation_id: int | None = None, *,
               progress: Callable[[int, int], None] = lambda done, total: None,
               batch: int = 5000) -> dict:
     """Re-run the whole aggregation of an organisation (or of all): signatures where missing,
-    then every complaint in blocks (the same AI system entry, or for names not yet merged the
-    same start of the name), each compared with the groups its block has formed so far and
-    with the claims about that system, never with every other complaint. A complaint that
-    fits a group is suggested with the group's first complaint; one that fits none starts a
-    group. Work grows with the number of complaints times the groups per block.
-    Returns {"complaints", "suggestions", "duplicates"}."""
+    then every complaint, oldest first, compared only with the groups started under its own
+    blocking keys (at most MAX_GROUPS_PER_BLOCK a key) and with the claims about its AI
+    system, never with every other complaint. A complaint is suggested with the groups it
+    fits best (up to LINKS_PER_COMPLAINT); one that fits none closely starts a group. Work
+    grows with the number of complaints. Returns {"complaints", "suggestions", "duplicates"}."""
     _store_missing_signatures(organisation_id, lambda done, total: None, batch)
     rows_query = select(ComplaintSignature).join(
         Complaint, Complaint.id == ComplaintSignature.complaint_id).where(
