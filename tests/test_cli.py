@@ -34,7 +34,10 @@ def test_create_org_refuses_bad_input_clearly(app):
 
 
 def test_seed_demo_creates_once(app):
+    from tests.conftest import run_jobs
+
     first = run(app, "seed-demo")
+    run_jobs(app)
     assert first.exit_code == 0 and "created 4 organisations, 3 staff and 7 complaints" in first.output
     assert "try tracking a demo complaint" in first.output
     link = first.output.split("who can answer at ")[1].split()[0]

@@ -114,8 +114,11 @@ def measure(complaints, references) -> dict:
 def evaluate(app) -> dict:
     """File the set, measure the incremental suggestions, re-run the whole aggregation and
     measure again: {"incremental": {...}, "bulk": {...}}."""
+    from tests.conftest import run_jobs
+
     complaints = load_set()
     references = file_all(app.test_client(), complaints)
+    run_jobs(app)  # the matching after each filing (an RQ worker, when there is Redis)
     with app.app_context():
         incremental = measure(complaints, references)
         aggregate()

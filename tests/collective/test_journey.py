@@ -12,7 +12,7 @@ from remedy.core.audit import AuditEvent
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from tests.cases.conftest import file_complaint
-from tests.conftest import app_context
+from tests.conftest import app_context, run_jobs
 from tests.web import field_errors, post_form
 
 DEACTIVATED = dict(ai_system="Uber driver app", deployer="Uber B.V.", sector="employment",
@@ -25,10 +25,12 @@ def drivers(app, count=3, **changes):
              "The app deactivated my driver account after a selfie check failed. Nobody answers.",
              "Deactivated without warning by the driver app; I lost my income and cannot appeal.",
              "My driver account was deactivated automatically and support only sends templates."]
-    return [file_complaint(app, title=f"Deactivated {i}", narrative=texts[i % len(texts)],
-                           contact={"email": f"driver{i}@example.org"},
-                           consents={"contact": True}, **{**DEACTIVATED, **changes})
-            for i in range(count)]
+    filed = [file_complaint(app, title=f"Deactivated {i}", narrative=texts[i % len(texts)],
+                            contact={"email": f"driver{i}@example.org"},
+                            consents={"contact": True}, **{**DEACTIVATED, **changes})
+             for i in range(count)]
+    run_jobs(app)  # matching right after filing is a job (an RQ worker with Redis)
+    return filed
 
 
 def track(app, reference, secret):
@@ -116,6 +118,7 @@ def test_the_same_person_twice_is_a_duplicate_not_a_member(app, as_role, token):
                                           consents={"contact": True}, **DEACTIVATED)
     again, secret, again_case = file_complaint(app, contact={"email": "ANA@example.org"},
                                                consents={"contact": True}, **DEACTIVATED)
+    run_jobs(app)
     api = app.test_client()
     headers = {"Authorization": f"Bearer {token('caseworker')}"}
     listed = api.get(f"/api/v1/cases/{again_case}/collective-suggestions", headers=headers).get_json()
@@ -157,8 +160,6 @@ def test_a_supervisor_reruns_the_aggregation_and_sees_its_progress(app, as_role)
     started = post_form(supervisor, "/collective/aggregate", {}, token_from="/collective")
     assert started.status_code == 302
     run_url = started.headers["Location"]
-    from tests.conftest import run_jobs
-
     run_jobs(app)
     page = supervisor.get(run_url).get_data(as_text=True)
     assert 'value="100"' in page and "100" in page and "Done" in page
@@ -177,6 +178,7 @@ def test_collective_claims_through_the_api(app, as_role, token):
     cw = as_role("caseworker")
     created = post_form(cw, f"/cases/{case_a}/collective-claim", {}, token_from=f"/cases/{case_a}")
     claim_id = int(created.headers["Location"].rstrip("/").split("/")[-1])
+    run_jobs(app)  # the claim's AI system is matched again, now that there is a claim
     api = app.test_client()
     headers = {"Authorization": f"Bearer {token('caseworker')}"}
     suggestions = api.get(f"/api/v1/cases/{case_b}/collective-suggestions", headers=headers).get_json()

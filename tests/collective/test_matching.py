@@ -5,7 +5,7 @@ from remedy.collective.matching import open_suggestions
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from tests.cases.conftest import file_complaint
-from tests.conftest import app_context
+from tests.conftest import app_context, run_jobs
 
 DRIVER = dict(sector="employment", rights_dimensions=["access_to_remedy"])
 
@@ -31,6 +31,7 @@ def test_deactivated_drivers_in_three_languages_are_suggested_together(app, staf
                                    "price than my friend for the same ride every single time.",
                                    sector="consumer_services",
                                    rights_dimensions=["equality_non_discrimination"])
+    run_jobs(app)  # matching right after filing is a job (an RQ worker with Redis)
     with app_context(app):
         third_suggestions = open_suggestions(complaint_id(app, third))
         targets = {s.target for s in third_suggestions}
