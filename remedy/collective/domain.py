@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 
 from remedy.collective.lexicon import HARMS, VULNERABLE, VULNERABLE_GROUNDS
 from remedy.core.messages import N_
@@ -149,8 +150,10 @@ class Signature:
     owner_brands: frozenset[str] = frozenset()
 
 
+@lru_cache(maxsize=65_536)
 def split_brands(system_name: str, deployer_name: str | None) -> tuple[frozenset, frozenset]:
-    """(the system's own distinctive words, those that are its deployer's)."""
+    """(the system's own distinctive words, those that are its deployer's). Cached: the same
+    few thousand names come back again and again."""
     words = brand_tokens(system_name)
     owned = words & brand_tokens(deployer_name or "", limit=20)
     return words - owned, owned
@@ -245,9 +248,12 @@ def blocking_keys(signature: Signature) -> list[str]:
 def _alike(a: frozenset, b: frozenset) -> bool:
     """Whether two sets of distinctive words share one, allowing an ending ("kassan",
     "kassans") on long words."""
+    if not a or not b:
+        return False
     if a & b:
         return True
-    return any(len(x) >= 6 and len(y) >= 6 and similarity(x, y) >= 0.9 for x in a for y in b)
+    return any(x[:3] == y[:3] and len(x) >= 6 and len(y) >= 6 and similarity(x, y) >= 0.9
+               for x in a for y in b)
 
 
 def _harms_agree(a: "Signature", b: "Signature") -> bool:

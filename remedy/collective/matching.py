@@ -24,9 +24,9 @@ from remedy.extensions import db
 from remedy.intake.models import Complaint
 from remedy.registry.models import AISystem, Respondent
 
-CANDIDATES_PER_KEY = 100
+CANDIDATES_PER_KEY = 40
 CANDIDATES_SAME_CONTACT = 20
-MAX_CANDIDATES = 400
+MAX_CANDIDATES = 160
 KEEP_COMPLAINTS = 5
 CLAIM_SAMPLE = 200
 
@@ -190,8 +190,8 @@ def suggest_for(row: ComplaintSignature) -> list[Suggestion]:
     in_claims = _member_claims([row.complaint_id] + [o.complaint_id for o in others])
     own_claims = in_claims.get(row.complaint_id, set())
     wanted: dict[str, tuple[str, domain.Match]] = {}
-    for claim_id, claim in claim_signatures(row.organisation_id,
-                                            {s.ai_system_id for s in sigs if s.ai_system_id}).items():
+    for claim_id, claim in claim_signatures(
+            row.organisation_id, {row.ai_system_id} if row.ai_system_id else set()).items():
         match = domain.score_claim(new, claim)
         if match and match.score >= domain.SUGGEST_AT and claim_id not in own_claims:
             wanted[f"claim:{claim_id}"] = ("claim", match)
@@ -327,11 +327,19 @@ class _Blocks:
         self.decided = decided
         self.groups: dict[tuple, list[domain.Signature]] = defaultdict(list)
         self.contacts: dict[tuple, int] = {}
-        self.claims: dict[int, dict[int, domain.Signature]] = {}
+        self.claims: dict[tuple, dict[int, domain.Signature]] = {}
+        self.claimed_systems: dict[int, set] = {}
         self.pending: list[dict] = []
 
     def _claims_of(self, organisation_id, system_id):
+        """The claims about an AI system (the systems that have claims are read once)."""
         if system_id is None:
+            return {}
+        if organisation_id not in self.claimed_systems:
+            self.claimed_systems[organisation_id] = set(db.session.scalars(
+                select(CollectiveClaim.ai_system_id).where(
+                    CollectiveClaim.organisation_id == organisation_id)))
+        if system_id not in self.claimed_systems[organisation_id]:
             return {}
         key = (organisation_id, system_id)
         if key not in self.claims:
