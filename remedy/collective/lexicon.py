@@ -10,7 +10,7 @@ match inside unrelated words.
 # concept -> keywords (en, fr, zh, es, de, da, sv, tl)
 HARMS: dict[str, tuple[str, ...]] = {
     "deactivation": (
-        "account was gone", "lost access to my account", "account closed", "banned",
+        "account was gone", "lost access to my account", "account closed", "banned from",
         "blocked from the app", "cut off from the app", "compte fermé", "plus accès à mon compte",
         "账号被停", "无法接单", "cuenta cerrada", "sin acceso a mi cuenta", "konto gesperrt",
         "konto deaktiviert", "kontot stängdes", "konto lukket",
@@ -70,7 +70,7 @@ HARMS: dict[str, tuple[str, ...]] = {
         "ansiktsigenkänning",
     ),
     "price_discrimination": (
-        "price", "pricing", "surge", "fare", " prix", "tarif", "定价", "价格", "车费", "precio",
+        "price", "pricing", "surge", " fare", " prix", "tarif", "定价", "价格", "车费", "precio",
         "tarifa", " preis", " pris ", "biljettpris",
 
         "higher price", "charged more", "pay more", "premium was", "insurance premium",
@@ -80,7 +80,7 @@ HARMS: dict[str, tuple[str, ...]] = {
     ),
     "content_moderation": (
         "removed", "deleted my", "took down", "nudity", "community guidelines", "flagged my",
-        "supprimé", "retiré", "censur", "删除", "下架", "审核", "eliminad", "gelöscht", "entfernt",
+        "supprimé", "retiré", "censur", "删除", "下架", "内容审核", "eliminad", "gelöscht", "entfernt",
         "fjernet", "borttag", "raderad",
 
         "post was removed", "removed my post", "content was removed", "taken down",
@@ -107,11 +107,11 @@ HARMS: dict[str, tuple[str, ...]] = {
         "personoplysninger", "personuppgifter",
     ),
     "exam_grading": (
-        "grades", "awarded", "baccalaureate", "marks", "notes", "bac ", "评分", "分数",
+        "grades", "awarded", "baccalaureate", "marks", "bac ", "考试评分", "分数",
         "calificaciones", "noten", "karakterer", "betygen",
 
-        "exam ", "exams", "examination", "final grade", "my grade", "grades", "grading", "proctor", "test score", "university admission",
-        "examen", "note ", "notation", "surveillance d'examen", "parcoursup",
+        "exam ", "exams", "examination", "final grade", "my grade", "grading", "proctor", "test score", "university admission",
+        " examen", "note ", "notation", "surveillance d'examen", "parcoursup",
         "考试", "成绩", "监考", "录取", "评分系统",
         "calificación", "prüfung", "eksamen", "karakter", "prov ", "betyg",
     ),
@@ -139,7 +139,7 @@ HARMS: dict[str, tuple[str, ...]] = {
         "salario", "turnos", "lohn", "schicht", "løn", "vagter", "lön", "schema",
     ),
     "tenant_screening": (
-        "rental", "lease", "rent ", "renting", "louer", "location d'", "alquilar", "wohnung",
+        "rental", " lease", "rent ", "renting", "louer", "location d'", "alquilar", "wohnung",
         "miete", "lejlighed", "hyra",
 
         "tenant", "rental application", "landlord", "apartment", "flat application",
@@ -156,7 +156,7 @@ HARMS: dict[str, tuple[str, ...]] = {
         "información falsa", "falsche informationen", "falske oplysninger",
     ),
     "predictive_policing": (
-        "predictive policing", "police", "patrol", "risk list", "watch list", "policing",
+        "predictive policing", "police patrol", "patrol", "risk list", "watch list", "policing",
         "policía", "polizei", "politi", "警务", "警察", "巡逻",
     ),
     "school_allocation": (

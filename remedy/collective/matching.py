@@ -265,7 +265,6 @@ def _store_missing_signatures(organisation_id, progress, batch) -> int:
                 Complaint.id.in_(ids[start:start + batch]))):
             store_signature(complaint)
         db.session.commit()
-        db.session.expunge_all()
         progress(start + batch, len(ids))
     return len(ids)
 
@@ -303,18 +302,21 @@ def aggregate(organisation_id: int | None = None, *,
     if organisation_id is not None:
         stale = stale.where(Suggestion.organisation_id == organisation_id)
     db.session.execute(stale)
-    ordered = rows_query.order_by(ComplaintSignature.complaint_id)
     counts = {"complaints": total, "suggestions": 0, "duplicates": 0}
     blocks = _Blocks(decided)
-    done = 0
-    stream = db.session.scalars(ordered.execution_options(yield_per=batch))
-    while chunk := stream.fetchmany(batch):
+    done, last_id = 0, 0
+    # Batches by id (not one long cursor), so that each batch, and the progress the caller
+    # saves between them, can be committed.
+    while chunk := db.session.scalars(
+            rows_query.where(ComplaintSignature.complaint_id > last_id)
+            .order_by(ComplaintSignature.complaint_id).limit(batch)).all():
         sigs = signatures(chunk)
         for row, sig in zip(chunk, sigs, strict=True):
             blocks.place(row.organisation_id, sig)
-        done += len(chunk)
+        done, last_id = done + len(chunk), chunk[-1].complaint_id
         for kind, number in blocks.flush().items():
             counts[kind] += number
+        db.session.commit()
         progress(done, total)
     db.session.commit()
     return counts

@@ -220,3 +220,22 @@ def test_indicators_count_people_countries_and_vulnerable_groups(app, as_role):
     assert "41" in page and "Drivers deactivated by the app" in page
     queue = cw.get("/cases?collective=1").get_data(as_text=True)
     assert one in queue and group in queue and f"Collective claim {claim_id}" in queue
+
+
+def test_a_run_in_many_batches_saves_its_progress_between_them(app, staff):
+    """A whole run commits batch by batch (the progress page reads it) and finds the same
+    suggestions as in one batch."""
+    drivers(app, count=4)
+    seen = []
+
+    def progress(done, total):
+        seen.append((done, total))
+        db.session.commit()  # what the job does to save its progress
+
+    with app_context(app):
+        one = aggregate()
+        many = aggregate(batch=2, progress=progress)
+        assert many == one and one["suggestions"] >= 3
+        assert seen == [(2, 4), (4, 4)]
+        assert db.session.query(Suggestion).filter_by(status="open").count() == (
+            one["suggestions"] + one["duplicates"])
