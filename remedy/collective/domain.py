@@ -393,8 +393,7 @@ def score_claim(new: Signature, claim: Signature) -> Match | None:
     if match is None:
         return None
     reasons = tuple(r for r in match.reasons if r.code not in ("same_contact", "same_words"))
-    return Match(match.score if not match.duplicate else round(min(match.score, 1.0), 3),
-                 reasons, False)
+    return Match(match.score, reasons, False)
 
 
 # --- indicators of collective and societal harm ---------------------------------------------

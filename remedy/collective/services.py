@@ -309,7 +309,6 @@ def _close_duplicate(user: User, newer: Complaint, older: Complaint, reason: str
         raise NotFound(N_("There is no such case."))
     text = reason or f"{older.reference}"
     close_as_duplicate(newer.case, older.case, user, reason=text)
-    newer.case.duplicate_of_id = older.case.id
     tell_complainant(newer, "duplicate_closed", data={"original": older.reference})
     withdraw_from_claims(newer)
     audit.record("collective.duplicate_marked", actor=actor_of(user), subject_type="case",

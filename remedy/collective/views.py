@@ -93,9 +93,9 @@ def mark_duplicate(case_id):
 @bp.get("/collective")
 @staff_required()
 def claims():
-    return render_template("collective/claims.html", claims=services.claims_of(current_user),
-                           indicators={c.id: services.indicators(c)
-                                       for c in services.claims_of(current_user)},
+    claims_of_organisation = services.claims_of(current_user)
+    return render_template("collective/claims.html", claims=claims_of_organisation,
+                           indicators={c.id: services.indicators(c) for c in claims_of_organisation},
                            runs=services.recent_runs(current_user),
                            can_run=at_least(current_user.role, SUPERVISOR),
                            case_states=case_domain.STATE_NAMES, run_statuses=RUN_STATUSES)

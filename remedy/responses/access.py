@@ -9,7 +9,7 @@ reminder without storing it, and a new nonce (renewal, revocation) kills every o
 import hashlib
 import hmac
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
@@ -68,9 +68,9 @@ def access_link(request: RespondentRequest) -> str:
 
 
 def link_expiry(final_due_on):
-    days = current_app.config["RESPONDENT_LINK_DAYS_AFTER_DEADLINE"]
-    return utcnow().replace(hour=23, minute=59, second=0, microsecond=0) + timedelta(
-        days=(final_due_on - utcnow().date()).days + days)
+    """The end of the day, some days after the final answer was due."""
+    last_day = final_due_on + timedelta(days=current_app.config["RESPONDENT_LINK_DAYS_AFTER_DEADLINE"])
+    return datetime.combine(last_day, time(23, 59), tzinfo=UTC)
 
 
 def request_for_link(token: str | None) -> RespondentRequest:

@@ -126,8 +126,7 @@ def email_respondent(request: RespondentRequest, link: str, reminder: str | None
                 dedupe_key=dedupe_key, url=link, reminder=reminder,
                 organisation_name=request.organisation.name, request_id=request.id,
                 initial_due=request.initial_due_on.isoformat(),
-                final_due=request.final_due_on.isoformat(),
-                answered=request.status != domain.AWAITING)
+                final_due=request.final_due_on.isoformat())
 
 
 def request_of_case(case: Case, request_id: int) -> RespondentRequest:
