@@ -464,7 +464,7 @@ JSON_COLUMNS = frozenset({"rights_dimensions", "other_rights", "grounds", "remed
 SIGNATURE_COLUMNS = (
     "complaint_id", "organisation_id", "ai_system_id", "deployer_id", "provider_id",
     "system_key", "system_prefix", "harm", "concepts", "tokens", "language", "sector", "rights",
-    "contact_hash", "complainant_country", "computed_at",
+    "contact_hash", "complainant_country", "brands", "owner_brands", "computed_at",
 )
 
 
@@ -630,13 +630,14 @@ def signature_rows(c: dict, computed_at: datetime, with_keys: bool) -> tuple[tup
         complaint_id=c["id"], text=f"{c['title']}\n{c['narrative']}", language=c["language"],
         ai_system_id=c["ai_system_id"], ai_system_name="",
         ai_system_as_named=c["ai_system_as_named"], deployer_id=c["deployer_id"],
-        provider_id=c["provider_id"], sector=c["sector"], rights=c["rights_dimensions"],
+        deployer_name=c["deployer_as_named"], provider_id=c["provider_id"], sector=c["sector"], rights=c["rights_dimensions"],
         contact=domain.contact_hash(c["contact_email"], c.get("contact_phone"), c["contact_name"]),
         complainant_country=c["complainant_country"])
     row = (c["id"], c["organisation_id"], sig.ai_system_id, sig.deployer_id, sig.provider_id,
            sig.system_key, sig.system_key.replace(" ", "")[:4], sig.harm,
            _json(sorted(sig.concepts)), _json(sorted(sig.tokens)), sig.language, sig.sector,
-           _json(sorted(sig.rights)), sig.contact_hash, sig.complainant_country, computed_at)
+           _json(sorted(sig.rights)), sig.contact_hash, sig.complainant_country,
+           " ".join(sorted(sig.brands)), " ".join(sorted(sig.owner_brands)), computed_at)
     keys = ([(c["id"], key[:80], c["organisation_id"])
              for key in dict.fromkeys(domain.blocking_keys(sig))] if with_keys else [])
     return row, keys
@@ -986,11 +987,11 @@ def incremental(app, url: str, seed: int, rows: int, count: int, warmup: int,
                 row = matching.store_signature(complaint)
                 db.session.flush()
                 signed = time.perf_counter()
-                kept = matching.suggest_for(row)
+                kept = matching.suggest_for(row, row.keys)
                 db.session.flush()
                 ended = time.perf_counter()
                 sent = statements[0] - before
-                candidates = len(matching.candidate_rows(row))  # untimed: how many were scored
+                candidates = len(matching.candidate_signatures(row, row.keys)[1])  # untimed: how many were scored
                 db.session.rollback()
                 db.session.expunge_all()
 
@@ -1077,7 +1078,7 @@ def incremental(app, url: str, seed: int, rows: int, count: int, warmup: int,
 
 
 def explain_candidates(fields: dict) -> list[str]:
-    """EXPLAIN (ANALYZE, BUFFERS) of the statements candidate_rows sends for this complaint."""
+    """EXPLAIN (ANALYZE, BUFFERS) of the statement candidate_signatures sends for this complaint."""
     from sqlalchemy import event
 
     from remedy.collective import matching
@@ -1096,7 +1097,7 @@ def explain_candidates(fields: dict) -> list[str]:
 
     event.listen(db.engine, "before_cursor_execute", capture)
     try:
-        matching.candidate_rows(row)
+        matching.candidate_signatures(row, row.keys)
     finally:
         event.remove(db.engine, "before_cursor_execute", capture)
     plans = []
@@ -1273,7 +1274,8 @@ def profile_incremental(app, seed: int, rows: int, count: int = 100, out=print) 
             db.session.add(complaint)
             db.session.flush()
             profiler.enable()
-            matching.suggest_for(matching.store_signature(complaint))
+            row = matching.store_signature(complaint)
+            matching.suggest_for(row, row.keys)
             db.session.flush()
             profiler.disable()
             db.session.rollback()
@@ -1356,6 +1358,12 @@ def main(argv=None) -> int:
         print("load: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
         print(verify_signatures(app, url, parts))
     describe_data(url, parts)
+    with app.app_context():  # as the app keeps them (the loader inserted the claims by SQL)
+        from remedy.collective import matching
+        from remedy.extensions import db
+
+        print(f"claims' signatures computed: {matching.store_claim_signatures()}")
+        db.session.commit()
     print(f"load average {os.getloadavg()[0]:.2f}")
     reset_open_suggestions(url)
     inc = incremental(app, url, args.seed, args.rows, args.matches, args.warmup, args.explain)

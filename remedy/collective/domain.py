@@ -11,9 +11,10 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
+from typing import NamedTuple
 
 from remedy.collective.lexicon import HARMS, VULNERABLE, VULNERABLE_GROUNDS
 from remedy.core.messages import N_
@@ -274,7 +275,8 @@ def _inside(words: frozenset, system_key: str) -> bool:
 def _jaccard(a: frozenset, b: frozenset) -> float:
     if not a or not b:
         return 0.0
-    return len(a & b) / len(a | b)
+    shared = len(a & b)
+    return shared / (len(a) + len(b) - shared)
 
 
 def narrative_similarity(a: Signature, b: Signature) -> float:
@@ -286,44 +288,54 @@ def narrative_similarity(a: Signature, b: Signature) -> float:
     return concepts
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
+    """One reason of a match: a code of REASONS and the values its words need."""
+
     code: str
-    values: dict = field(default_factory=dict)
+    values: dict = {}
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(NamedTuple):
     score: float
     reasons: tuple[Reason, ...]
     duplicate: bool = False
 
 
-def score_pair(new: Signature, other: Signature) -> Match | None:
-    """How alike two complaints are, with the reasons; None when they are not about the same
-    AI system at all (the gate: the same deployer's other system is another matter)."""
-    reasons = []
-    same_deployer = new.deployer_id is not None and new.deployer_id == other.deployer_id
+@lru_cache(maxsize=65_536)
+def _folded(name: str) -> str:
+    return _lower(name).strip()
+
+
+def _same_system(new: Signature, other: Signature) -> tuple[float, Reason] | None:
+    """The gate: how much the two AI systems count as one, with the reason; None when they
+    are not the same system at all (the same deployer's other system is another matter)."""
+    if new.ai_system_id is not None and new.ai_system_id == other.ai_system_id:
+        if _folded(other.ai_system_as_named) != _folded(other.ai_system_name):
+            return 0.45, Reason("same_ai_system_alias", {"name": other.ai_system_name,
+                                                         "alias": other.ai_system_as_named})
+        return 0.45, Reason("same_ai_system", {"name": other.ai_system_name})
     shared_brand = (_alike(new.brands, other.brands)
                     or _inside(new.brands, other.system_key) or _inside(other.brands, new.system_key))
     # Only the deployer's name in common ("the Banco Meridiano chatbot", "Banco Meridiano's
     # credit score"): taken for one system only when the harm is clearly the same too.
-    owner_only = (_alike(new.brands | new.owner_brands, other.brands | other.owner_brands)
-                  and _harms_agree(new, other))
-    if new.ai_system_id is not None and new.ai_system_id == other.ai_system_id:
-        score = 0.45
-        if _lower(other.ai_system_as_named).strip() != _lower(other.ai_system_name).strip():
-            reasons.append(Reason("same_ai_system_alias", {"name": other.ai_system_name,
-                                                           "alias": other.ai_system_as_named}))
-        else:
-            reasons.append(Reason("same_ai_system", {"name": other.ai_system_name}))
-    elif shared_brand or owner_only or similarity(new.system_key, other.system_key) >= SIMILAR_SYSTEM:
-        score = 0.4 if shared_brand else 0.3
-        reasons.append(Reason("similar_ai_system", {"name": new.ai_system_as_named,
-                                                    "other": other.ai_system_as_named}))
-    else:
+    if (shared_brand
+            or (_alike(new.brands | new.owner_brands, other.brands | other.owner_brands)
+                and _harms_agree(new, other))
+            or similarity(new.system_key, other.system_key) >= SIMILAR_SYSTEM):
+        return 0.4 if shared_brand else 0.3, Reason(
+            "similar_ai_system", {"name": new.ai_system_as_named, "other": other.ai_system_as_named})
+    return None
+
+
+def score_pair(new: Signature, other: Signature) -> Match | None:
+    """How alike two complaints are, with the reasons; None when they are not about the same
+    AI system at all."""
+    gate = _same_system(new, other)
+    if gate is None:
         return None
-    if same_deployer:
+    score, reason = gate
+    reasons = [reason]
+    if new.deployer_id is not None and new.deployer_id == other.deployer_id:
         score += 0.15
         reasons.append(Reason("same_deployer", {"name": other.deployer_name}))
     if new.provider_id is not None and new.provider_id == other.provider_id:
@@ -352,8 +364,8 @@ def score_pair(new: Signature, other: Signature) -> Match | None:
     if new.contact_hash and new.contact_hash == other.contact_hash:
         duplicate = True
         reasons.insert(0, Reason("same_contact"))
-    elif (new.language == other.language and _jaccard(new.tokens, other.tokens) >= 0.8
-          and new.complainant_country == other.complainant_country):
+    elif (new.language == other.language and new.complainant_country == other.complainant_country
+          and _jaccard(new.tokens, other.tokens) >= 0.8):
         duplicate = True
         reasons.insert(0, Reason("same_words"))
     score = round(max(0.0, min(1.0, score)), 3)

@@ -9,7 +9,8 @@ the whole organisation (or installation) in blocks, reporting progress to an
 from collections import defaultdict
 from collections.abc import Callable
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import delete, func, literal, or_, select, union_all, update
+from sqlalchemy.orm import aliased
 
 from remedy.collective import domain
 from remedy.collective.models import (
@@ -22,7 +23,9 @@ from remedy.collective.models import (
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
+from remedy.intake.privacy import ERASED
 from remedy.registry.models import AISystem, Respondent
+from remedy.registry.names import match_key
 
 CANDIDATES_PER_KEY = 40
 CANDIDATES_SAME_CONTACT = 20
@@ -44,13 +47,16 @@ def store_signature(complaint: Complaint) -> ComplaintSignature:
         complaint_id=complaint.id, text=_text(complaint), language=complaint.language,
         ai_system_id=complaint.ai_system_id, ai_system_name="",
         ai_system_as_named=complaint.ai_system_as_named,
-        deployer_id=complaint.deployer_id, provider_id=complaint.provider_id,
+        deployer_id=complaint.deployer_id, deployer_name=complaint.deployer_as_named,
+        provider_id=complaint.provider_id,
         sector=complaint.sector, rights=complaint.rights_dimensions,
         contact=domain.contact_hash(complaint.contact_email, complaint.contact_phone,
                                     complaint.contact_name),
         complainant_country=complaint.complainant_country)
-    row = db.session.get(ComplaintSignature, complaint.id) or ComplaintSignature(
-        complaint_id=complaint.id)
+    row = db.session.get(ComplaintSignature, complaint.id)
+    fresh = row is None
+    row = row or ComplaintSignature(complaint_id=complaint.id)
+    row.fresh = fresh
     row.organisation_id = complaint.organisation_id
     row.ai_system_id, row.deployer_id, row.provider_id = (sig.ai_system_id, sig.deployer_id,
                                                           sig.provider_id)
@@ -58,103 +64,176 @@ def store_signature(complaint: Complaint) -> ComplaintSignature:
     row.harm, row.concepts, row.tokens = sig.harm, sorted(sig.concepts), sorted(sig.tokens)
     row.language, row.sector, row.rights = sig.language, sig.sector, sorted(sig.rights)
     row.contact_hash, row.complainant_country = sig.contact_hash, sig.complainant_country
+    row.brands, row.owner_brands = " ".join(sorted(sig.brands)), " ".join(sorted(sig.owner_brands))
     row.computed_at = utcnow()
     db.session.add(row)
     db.session.execute(delete(ComplaintKey).where(ComplaintKey.complaint_id == complaint.id))
-    db.session.add_all(ComplaintKey(complaint_id=complaint.id, key=key[:80],
-                                    organisation_id=complaint.organisation_id)
-                       for key in dict.fromkeys(domain.blocking_keys(sig)))
+    row.keys = list(dict.fromkeys(key[:80] for key in domain.blocking_keys(sig)))
+    db.session.add_all(ComplaintKey(complaint_id=complaint.id, key=key,
+                                    organisation_id=complaint.organisation_id) for key in row.keys)
     return row
 
 
-class Names:
-    """Registry names for reasons, loaded once per batch of signatures."""
-
-    def __init__(self, rows: list[ComplaintSignature]):
-        system_ids = {r.ai_system_id for r in rows if r.ai_system_id}
-        respondent_ids = {i for r in rows for i in (r.deployer_id, r.provider_id) if i}
-        self.systems = dict(db.session.execute(
-            select(AISystem.id, AISystem.name).where(AISystem.id.in_(system_ids))).all()
-        ) if system_ids else {}
-        self.respondents = dict(db.session.execute(
-            select(Respondent.id, Respondent.name).where(Respondent.id.in_(respondent_ids))).all()
-        ) if respondent_ids else {}
-        complaint_ids = [r.complaint_id for r in rows]
-        self.typed = dict(db.session.execute(
-            select(Complaint.id, Complaint.ai_system_as_named).where(
-                Complaint.id.in_(complaint_ids))).all()) if complaint_ids else {}
+_deployer, _provider = aliased(Respondent), aliased(Respondent)
 
 
-def to_signature(row: ComplaintSignature, names: Names) -> domain.Signature:
+def signature_query():
+    """Signature rows with what reasons name (the AI system's and respondents' registry
+    names, the name as typed), in one statement: no ORM objects, no second round trip."""
+    s = ComplaintSignature
+    return (select(s.complaint_id, s.organisation_id, s.ai_system_id, s.deployer_id,
+                   s.provider_id, s.system_key, s.harm, s.concepts, s.tokens, s.language,
+                   s.sector, s.rights, s.contact_hash, s.complainant_country, s.brands,
+                   s.owner_brands, Complaint.ai_system_as_named, Complaint.deployer_as_named, AISystem.name.label("system_name"),
+                   _deployer.name.label("deployer_name"), _provider.name.label("provider_name"))
+            .join(Complaint, Complaint.id == s.complaint_id)
+            .outerjoin(AISystem, AISystem.id == s.ai_system_id)
+            .outerjoin(_deployer, _deployer.id == s.deployer_id)
+            .outerjoin(_provider, _provider.id == s.provider_id))
+
+
+def to_signature(row) -> domain.Signature:
+    """A row of `signature_query` as the domain's Signature."""
+    typed = row.ai_system_as_named or ""
+    if row.brands is None:  # kept before signatures stored them
+        brands, owner_brands = domain.split_brands(typed, row.deployer_as_named)
+    else:
+        brands, owner_brands = (frozenset(row.brands.split()), frozenset(row.owner_brands.split()))
     return domain.Signature(
         complaint_id=row.complaint_id, ai_system_id=row.ai_system_id,
-        ai_system_name=names.systems.get(row.ai_system_id, ""),
-        ai_system_as_named=names.typed.get(row.complaint_id, ""), system_key=row.system_key,
-        deployer_id=row.deployer_id, deployer_name=names.respondents.get(row.deployer_id),
-        provider_id=row.provider_id, provider_name=names.respondents.get(row.provider_id),
-        harm=row.harm, concepts=frozenset(row.concepts), tokens=frozenset(row.tokens),
-        language=row.language, sector=row.sector, rights=frozenset(row.rights),
-        contact_hash=row.contact_hash, complainant_country=row.complainant_country,
-        **dict(zip(("brands", "owner_brands"), domain.split_brands(
-            names.typed.get(row.complaint_id, ""), names.respondents.get(row.deployer_id)),
-            strict=True)))
-
-
-def signatures(rows: list[ComplaintSignature]) -> list[domain.Signature]:
-    names = Names(rows)
-    return [to_signature(r, names) for r in rows]
+        ai_system_name=row.system_name or "", ai_system_as_named=typed,
+        system_key=row.system_key, deployer_id=row.deployer_id, deployer_name=row.deployer_name,
+        provider_id=row.provider_id, provider_name=row.provider_name, harm=row.harm,
+        concepts=frozenset(row.concepts), tokens=frozenset(row.tokens), language=row.language,
+        sector=row.sector, rights=frozenset(row.rights), contact_hash=row.contact_hash,
+        complainant_country=row.complainant_country, brands=brands, owner_brands=owner_brands)
 
 
 # --- candidates and suggestions -------------------------------------------------------------
 
 
-def candidate_rows(row: ComplaintSignature) -> list[ComplaintSignature]:
-    """Complaints of the same organisation that share a blocking key with this one (the AI
-    system entry, a distinctive word of its name, the start of its name, the deployer), the
-    newest of each key, and the same person's: index lookups, each capped."""
-    keys = db.session.scalars(select(ComplaintKey.key).where(
-        ComplaintKey.complaint_id == row.complaint_id)).all()
-    ids: dict[int, None] = {}
-    for key in keys:
-        for complaint_id in db.session.scalars(
-                select(ComplaintKey.complaint_id).where(
-                    ComplaintKey.organisation_id == row.organisation_id, ComplaintKey.key == key,
-                    ComplaintKey.complaint_id != row.complaint_id)
-                .order_by(ComplaintKey.complaint_id.desc()).limit(CANDIDATES_PER_KEY)):
-            ids[complaint_id] = None
+def _candidate_ids(row: ComplaintSignature, keys: list[str]):
+    """This complaint's id and those to compare it with, as one subquery: the newest
+    complaints under each blocking key (the AI system entry, a distinctive word of its name,
+    the start of its name, the deployer) and the same person's, each lookup capped and served
+    by an index, MAX_CANDIDATES in all, earlier keys first."""
+    me = row.complaint_id
+    lookups = [select(ComplaintKey.complaint_id.label("cid"), literal(rank).label("rank")).where(
+        ComplaintKey.organisation_id == row.organisation_id, ComplaintKey.key == key[:80],
+        ComplaintKey.complaint_id != me)
+        .order_by(ComplaintKey.complaint_id.desc()).limit(CANDIDATES_PER_KEY)
+        for rank, key in enumerate(dict.fromkeys(keys))]
     if row.contact_hash:
-        for complaint_id in db.session.scalars(select(ComplaintSignature.complaint_id).where(
-                ComplaintSignature.organisation_id == row.organisation_id,
-                ComplaintSignature.contact_hash == row.contact_hash,
-                ComplaintSignature.complaint_id != row.complaint_id).limit(CANDIDATES_SAME_CONTACT)):
-            ids[complaint_id] = None
-    if not ids:
-        return []
-    chosen = list(ids)[:MAX_CANDIDATES]
-    return db.session.scalars(select(ComplaintSignature).where(
-        ComplaintSignature.complaint_id.in_(chosen))).all()
+        lookups.append(select(ComplaintSignature.complaint_id.label("cid"),
+                              literal(-1).label("rank")).where(
+            ComplaintSignature.organisation_id == row.organisation_id,
+            ComplaintSignature.contact_hash == row.contact_hash,
+            ComplaintSignature.complaint_id != me).limit(CANDIDATES_SAME_CONTACT))
+    lookups.append(select(literal(me).label("cid"), literal(-2).label("rank")))
+    # Each capped lookup in a subquery of its own (SQLite allows no LIMIT in a UNION's parts).
+    found = union_all(*(select(q.subquery().c) for q in lookups)).subquery()
+    return (select(found.c.cid).group_by(found.c.cid)
+            .order_by(func.min(found.c.rank), found.c.cid.desc()).limit(MAX_CANDIDATES + 1)
+            ).subquery()
+
+
+def _keys_of(complaint_id: int) -> list[str]:
+    return list(db.session.scalars(select(ComplaintKey.key).where(
+        ComplaintKey.complaint_id == complaint_id)))
+
+
+def candidate_signatures(row: ComplaintSignature, keys: list[str] | None = None
+                         ) -> tuple[domain.Signature, list[domain.Signature]]:
+    """(this complaint's signature, those of its candidates): complaints of the same
+    organisation, not withdrawn, that share a blocking key with it, found by index and read
+    in one statement."""
+    ids = _candidate_ids(row, _keys_of(row.complaint_id) if keys is None else keys)
+    rows = db.session.execute(signature_query().join(
+        ids, ids.c.cid == ComplaintSignature.complaint_id).where(
+        Complaint.withdrawn_at.is_(None) | (Complaint.id == row.complaint_id))).all()
+    sigs = {r.complaint_id: to_signature(r) for r in rows}
+    new = sigs.pop(row.complaint_id)
+    return new, sorted(sigs.values(), key=lambda s: -s.complaint_id)
+
+
+def _claim_json(sig: domain.Signature) -> dict:
+    return {"ai_system_id": sig.ai_system_id, "deployer_id": sig.deployer_id,
+            "provider_id": sig.provider_id, "harm": sig.harm, "concepts": sorted(sig.concepts),
+            "sector": sig.sector, "rights": sorted(sig.rights)}
+
+
+def _members_signature(claim_id: int) -> dict:
+    """A claim as one signature, from up to CLAIM_SAMPLE of its counted members ({} when it
+    has none), in the form kept on the claim."""
+    rows = db.session.execute(signature_query().join(
+        ClaimMember, ClaimMember.complaint_id == ComplaintSignature.complaint_id)
+        .where(ClaimMember.claim_id == claim_id,
+               ClaimMember.status.in_(domain.COUNTED | {domain.OPTED_OUT}))
+        .order_by(ClaimMember.id.desc()).limit(CLAIM_SAMPLE)).all()
+    claim = domain.claim_signature(claim_id, [to_signature(r) for r in rows])
+    return _claim_json(claim) if claim is not None else {}
+
+
+def _store_claim_signature(claim_id: int) -> dict:
+    stored = _members_signature(claim_id)
+    db.session.execute(update(CollectiveClaim).where(CollectiveClaim.id == claim_id)
+                       .values(signature=stored))
+    return stored
+
+
+def store_claim_signatures(organisation_id: int | None = None) -> int:
+    """Keep the signature of every claim that has none (of an organisation, or all), in the
+    caller's transaction. Returns how many were computed."""
+    query = select(CollectiveClaim.id).where(CollectiveClaim.signature.is_(None))
+    if organisation_id is not None:
+        query = query.where(CollectiveClaim.organisation_id == organisation_id)
+    claim_ids = db.session.scalars(query).all()
+    for claim_id in claim_ids:
+        _store_claim_signature(claim_id)
+    return len(claim_ids)
+
+
+def _names(model, ids: set) -> dict:
+    ids = {i for i in ids if i is not None}
+    return dict(db.session.execute(select(model.id, model.name).where(model.id.in_(ids))).all()
+                ) if ids else {}
 
 
 def claim_signatures(organisation_id: int, ai_system_ids: set[int]) -> dict[int, domain.Signature]:
-    """The organisation's collective claims about these AI systems, each as one signature
-    (from up to CLAIM_SAMPLE of its counted members)."""
+    """The organisation's collective claims about these AI systems, each as one signature.
+    Kept on the claim (`CollectiveClaim.signature`, forgotten when its members change) and
+    computed again only when missing; registry names are read as they are now."""
     if not ai_system_ids:
         return {}
-    claim_ids = db.session.scalars(select(CollectiveClaim.id).where(
-        CollectiveClaim.organisation_id == organisation_id,
-        CollectiveClaim.ai_system_id.in_(ai_system_ids))).all()
+    stored = {claim_id: (signature if signature is not None else _store_claim_signature(claim_id))
+              for claim_id, signature in db.session.execute(
+                  select(CollectiveClaim.id, CollectiveClaim.signature).where(
+                      CollectiveClaim.organisation_id == organisation_id,
+                      CollectiveClaim.ai_system_id.in_(ai_system_ids)))}
+    stored = {claim_id: s for claim_id, s in stored.items() if s}
+    if not stored:
+        return {}
+    systems = _names(AISystem, {s["ai_system_id"] for s in stored.values()})
+    respondents = _names(Respondent, {i for s in stored.values()
+                                      for i in (s["deployer_id"], s["provider_id"])})
     result = {}
-    for claim_id in claim_ids:
-        rows = db.session.scalars(
-            select(ComplaintSignature).join(
-                ClaimMember, ClaimMember.complaint_id == ComplaintSignature.complaint_id)
-            .where(ClaimMember.claim_id == claim_id,
-                   ClaimMember.status.in_(domain.COUNTED | {domain.OPTED_OUT}))
-            .order_by(ClaimMember.id.desc()).limit(CLAIM_SAMPLE)).all()
-        claim = domain.claim_signature(claim_id, signatures(rows))
-        if claim is not None:
-            result[claim_id] = claim
+    for claim_id, s in stored.items():
+        name = systems.get(s["ai_system_id"], "")
+        result[claim_id] = domain.Signature(
+            complaint_id=-claim_id, ai_system_id=s["ai_system_id"], ai_system_name=name,
+            ai_system_as_named=name, system_key=match_key(name), deployer_id=s["deployer_id"],
+            deployer_name=respondents.get(s["deployer_id"]), provider_id=s["provider_id"],
+            provider_name=respondents.get(s["provider_id"]), harm=s["harm"],
+            concepts=frozenset(s["concepts"]), sector=s["sector"], rights=frozenset(s["rights"]))
     return result
+
+
+def forget_claim_signatures(session, _flush_context, _instances) -> None:
+    """Before a flush: a claim whose members change is read again from its members the next
+    time it is matched (a session event, so that no code path can forget it)."""
+    for member in (*session.new, *session.dirty, *session.deleted):
+        if isinstance(member, ClaimMember) and member.claim is not None:
+            member.claim.signature = None
 
 
 def _reasons_json(match: domain.Match) -> list[dict]:
@@ -163,11 +242,14 @@ def _reasons_json(match: domain.Match) -> list[dict]:
 
 def _decided_targets(complaint_id: int) -> set[str]:
     """Targets a caseworker already decided on for this complaint, either way round."""
-    own = db.session.scalars(select(Suggestion.target).where(
-        Suggestion.complaint_id == complaint_id, Suggestion.status != "open")).all()
-    theirs = db.session.scalars(select(Suggestion.complaint_id).where(
-        Suggestion.target == f"complaint:{complaint_id}", Suggestion.status != "open")).all()
-    return set(own) | {f"complaint:{i}" for i in theirs}
+    mine = f"complaint:{complaint_id}"
+    decided = set()
+    for other_id, target in db.session.execute(
+            select(Suggestion.complaint_id, Suggestion.target).where(
+                Suggestion.status != "open",
+                or_(Suggestion.complaint_id == complaint_id, Suggestion.target == mine))):
+        decided.add(target if other_id == complaint_id else f"complaint:{other_id}")
+    return decided
 
 
 def _member_claims(complaint_ids) -> dict[int, set[int]]:
@@ -180,15 +262,18 @@ def _member_claims(complaint_ids) -> dict[int, set[int]]:
     return claims
 
 
-def suggest_for(row: ComplaintSignature) -> list[Suggestion]:
+def suggest_for(row: ComplaintSignature, keys: list[str] | None = None) -> list[Suggestion]:
     """Score the candidates of one complaint and keep its open suggestions: claims to join,
-    up to five complaints to group with, and duplicates. Returns what is open now."""
-    candidates = candidate_rows(row)
-    sigs = signatures([row] + candidates)
-    new, others = sigs[0], sigs[1:]
-    decided = _decided_targets(row.complaint_id)
-    in_claims = _member_claims([row.complaint_id] + [o.complaint_id for o in others])
-    own_claims = in_claims.get(row.complaint_id, set())
+    up to five complaints to group with, and duplicates. Returns what is open now.
+
+    A complaint matched for the first time (`row.fresh`) has no suggestions, decisions or
+    claims yet: those reads are skipped."""
+    new, others = candidate_signatures(row, keys)
+    decided = set() if row.fresh else _decided_targets(row.complaint_id)
+    own_claims = set() if row.fresh else _member_claims([row.complaint_id]).get(
+        row.complaint_id, set())
+    # Whether a candidate is in one of this complaint's claims matters only if it has any.
+    in_claims = _member_claims(o.complaint_id for o in others) if own_claims else {}
     wanted: dict[str, tuple[str, domain.Match]] = {}
     for claim_id, claim in claim_signatures(
             row.organisation_id, {row.ai_system_id} if row.ai_system_id else set()).items():
@@ -212,8 +297,8 @@ def suggest_for(row: ComplaintSignature) -> list[Suggestion]:
 
 def _keep(row: ComplaintSignature, wanted: dict) -> list[Suggestion]:
     """Replace the complaint's open suggestions by `wanted` (decided ones stay as they are)."""
-    existing = {s.target: s for s in db.session.scalars(select(Suggestion).where(
-        Suggestion.complaint_id == row.complaint_id))}
+    existing = {} if row.fresh else {s.target: s for s in db.session.scalars(
+        select(Suggestion).where(Suggestion.complaint_id == row.complaint_id))}
     kept = []
     for target, suggestion in existing.items():
         if suggestion.status == "open" and target not in wanted:
@@ -246,7 +331,7 @@ def match_complaint(complaint: Complaint) -> list[Suggestion]:
     """The incremental step: signature, candidates, suggestions (caller commits)."""
     row = store_signature(complaint)
     db.session.flush()
-    return suggest_for(row)
+    return suggest_for(row, row.keys)
 
 
 # --- the whole aggregation, in blocks ---------------------------------------------------------
@@ -256,7 +341,8 @@ def _store_missing_signatures(organisation_id, progress, batch) -> int:
     """Signatures of complaints that have none yet (a complaint never changes its words)."""
     query = select(Complaint.id).outerjoin(
         ComplaintSignature, ComplaintSignature.complaint_id == Complaint.id).where(
-        ComplaintSignature.complaint_id.is_(None), Complaint.withdrawn_at.is_(None))
+        ComplaintSignature.complaint_id.is_(None), Complaint.withdrawn_at.is_(None),
+        Complaint.narrative != ERASED)  # an erased complaint's signature is gone for good
     if organisation_id is not None:
         query = query.where(Complaint.organisation_id == organisation_id)
     ids = db.session.scalars(query.order_by(Complaint.id)).all()
@@ -291,9 +377,8 @@ def aggregate(organisation_id: int | None = None, *,
     fits best (up to LINKS_PER_COMPLAINT); one that fits none closely starts a group. Work
     grows with the number of complaints. Returns {"complaints", "suggestions", "duplicates"}."""
     _store_missing_signatures(organisation_id, lambda done, total: None, batch)
-    rows_query = select(ComplaintSignature).join(
-        Complaint, Complaint.id == ComplaintSignature.complaint_id).where(
-        Complaint.withdrawn_at.is_(None))
+    store_claim_signatures(organisation_id)
+    rows_query = signature_query().where(Complaint.withdrawn_at.is_(None))
     if organisation_id is not None:
         rows_query = rows_query.where(ComplaintSignature.organisation_id == organisation_id)
     total = db.session.scalar(select(func.count()).select_from(rows_query.subquery())) or 0
@@ -307,12 +392,11 @@ def aggregate(organisation_id: int | None = None, *,
     done, last_id = 0, 0
     # Batches by id (not one long cursor), so that each batch, and the progress the caller
     # saves between them, can be committed.
-    while chunk := db.session.scalars(
+    while chunk := db.session.execute(
             rows_query.where(ComplaintSignature.complaint_id > last_id)
             .order_by(ComplaintSignature.complaint_id).limit(batch)).all():
-        sigs = signatures(chunk)
-        for row, sig in zip(chunk, sigs, strict=True):
-            blocks.place(row.organisation_id, sig)
+        for row in chunk:
+            blocks.place(row.organisation_id, to_signature(row))
         done, last_id = done + len(chunk), chunk[-1].complaint_id
         for kind, number in blocks.flush().items():
             counts[kind] += number
@@ -372,8 +456,11 @@ class _Blocks:
                               "duplicate", match)
                 return
         anchors = {a.complaint_id: a for key in keys for a in self.groups.get(key, ())}
-        scored = sorted(((m.score, a.complaint_id, a, m) for a in anchors.values()
-                         if (m := domain.score_pair(sig, a)) is not None), reverse=True)
+        # The newest MAX_ANCHORS only: the work per complaint stays the same however many
+        # complaints came before (so the whole run grows linearly).
+        newest = sorted(anchors, reverse=True)[:MAX_ANCHORS]
+        scored = sorted(((m.score, i, anchors[i], m) for i in newest
+                         if (m := domain.score_pair(sig, anchors[i])) is not None), reverse=True)
         best = (scored[0][2], scored[0][3]) if scored else None
         if best and best[1].duplicate:
             self._suggest(organisation_id, sig, f"complaint:{best[0].complaint_id}",
@@ -400,7 +487,9 @@ class _Blocks:
         return counts
 
 
-MAX_GROUPS_PER_BLOCK = 50
+MAX_GROUPS_PER_BLOCK = 20
+# Group starts compared with one complaint in a whole run, at most (the newest).
+MAX_ANCHORS = 40
 # Suggestions a complaint gets in a whole run: the groups it fits best.
 LINKS_PER_COMPLAINT = 3
 # A complaint joined to a group with less than this score still serves as a group's start,

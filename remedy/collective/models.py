@@ -41,9 +41,19 @@ class ComplaintSignature(db.Model):
     rights: Mapped[list] = mapped_column(JSONType, default=list)
     contact_hash: Mapped[str | None] = mapped_column(String(64))
     complainant_country: Mapped[str] = mapped_column(String(2), default="")
+    # The distinctive words of the AI system's name as typed, its own and its deployer's
+    # (`domain.split_brands`), space-separated; None in rows kept before they were stored.
+    brands: Mapped[str | None] = mapped_column(String(400))
+    owner_brands: Mapped[str | None] = mapped_column(String(400))
     computed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship()
+
+    # The blocking keys `matching.store_signature` just wrote (not a column: they are rows of
+    # complaint_keys), so that the match right after need not read them back.
+    keys = None
+    # Whether `store_signature` made this row just now (the complaint was never matched).
+    fresh = False
 
 
 class ComplaintKey(db.Model):
@@ -75,6 +85,10 @@ class CollectiveClaim(db.Model):
     representative_name: Mapped[str | None] = mapped_column(String(200))
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # The claim as one signature for matching (`matching.claim_signatures`), kept so that a
+    # new complaint is not compared with its members one by one; None when its members
+    # changed since.
+    signature: Mapped[dict | None] = mapped_column(JSONType)
 
     organisation: Mapped[Organisation] = relationship(foreign_keys=[organisation_id])
     representative_organisation: Mapped[Organisation | None] = relationship(

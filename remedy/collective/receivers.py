@@ -5,8 +5,16 @@ from remedy.registry import signals as registry_signals
 
 
 def connect() -> None:
+    from sqlalchemy import event
+    from sqlalchemy.orm import Session
+
+    from remedy.collective.matching import forget_claim_signatures
+
+    if not event.contains(Session, "before_flush", forget_claim_signatures):
+        event.listen(Session, "before_flush", forget_claim_signatures)
     intake_signals.complaint_filed.connect(_match_after_filing, weak=False)
     intake_signals.complaint_withdrawn.connect(_withdraw_membership, weak=False)
+    intake_signals.complaint_erased.connect(_forget_signature, weak=False)
     registry_signals.entries_merged.connect(_follow_registry, weak=False)
     registry_signals.entry_split.connect(_follow_registry, weak=False)
 
@@ -23,6 +31,14 @@ def _withdraw_membership(complaint, reason=None) -> None:
     from remedy.collective.services import withdraw_from_claims
 
     withdraw_from_claims(complaint)
+
+
+def _forget_signature(complaint) -> None:
+    """An erased complaint's signature goes: its words and the hash of its contact are the
+    complainant's data."""
+    from remedy.collective.services import forget_complaint
+
+    forget_complaint(complaint)
 
 
 def _follow_registry(kind, source_id, **changes) -> None:

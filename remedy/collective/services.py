@@ -2,7 +2,7 @@
 starts a claim, invites members, marks duplicates; a complainant opts in or out. Every
 function checks the actor's organisation and is one unit of work."""
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, or_, select, update
 
 from remedy.accounts.models import User
 from remedy.accounts.services import actor_of
@@ -14,6 +14,7 @@ from remedy.collective.models import (
     AggregationRun,
     ClaimMember,
     CollectiveClaim,
+    ComplaintKey,
     ComplaintSignature,
     Suggestion,
 )
@@ -286,6 +287,18 @@ def withdraw_from_claims(complaint: Complaint) -> None:
         member.status = domain.WITHDRAWN
 
 
+def forget_complaint(complaint: Complaint) -> None:
+    """Erasure: the complaint's signature, blocking keys and open suggestions are deleted
+    (decisions stay, so that a rejected pair is not suggested again); in the caller's
+    transaction."""
+    db.session.execute(delete(ComplaintKey).where(ComplaintKey.complaint_id == complaint.id))
+    db.session.execute(delete(ComplaintSignature).where(
+        ComplaintSignature.complaint_id == complaint.id))
+    db.session.execute(delete(Suggestion).where(Suggestion.status == "open", or_(
+        Suggestion.complaint_id == complaint.id,
+        Suggestion.target == f"complaint:{complaint.id}")))
+
+
 def indicators(claim: CollectiveClaim) -> domain.Indicators:
     counted = [m.complaint for m in claim.members if m.status in domain.COUNTED]
     return domain.indicators([domain.MemberFacts(
@@ -344,6 +357,8 @@ def refresh_registry_links(kind: str, source_id: int, target_id: int | None = No
     if kind == "ai_system" and target_id is not None:
         db.session.execute(update(CollectiveClaim).where(CollectiveClaim.ai_system_id == source_id)
                            .values(ai_system_id=target_id))
+    # Claims' kept signatures name registry entries too: computed again when next matched.
+    db.session.execute(update(CollectiveClaim).values(signature=None))
 
 
 def start_aggregation(user: User | None, organisation_id: int | None) -> AggregationRun:

@@ -239,3 +239,52 @@ def test_a_run_in_many_batches_saves_its_progress_between_them(app, staff):
         assert seen == [(2, 4), (4, 4)]
         assert db.session.query(Suggestion).filter_by(status="open").count() == (
             one["suggestions"] + one["duplicates"])
+
+
+def test_a_claim_keeps_its_signature_until_its_members_change(app, staff):
+    """A claim is matched as one kept signature (not member by member on every match); adding
+    or withdrawing a member makes it be read from the members again."""
+    from remedy.accounts.models import User
+    from remedy.collective import matching, services
+
+    filed = drivers(app, count=3)
+    with app_context(app):
+        user = db.session.get(User, staff["caseworker"])
+        first, second, third = (db.session.get(Case, case_id).complaint_id
+                                for _, _, case_id in filed)
+        claim = services.create_claim(user, [first, second])
+        claim_id, system_id = claim.id, claim.ai_system_id
+        kept = matching.claim_signatures(claim.organisation_id, {system_id})[claim_id]
+        db.session.commit()
+        assert kept.harm == "deactivation" and kept.ai_system_name == "Uber driver app"
+        assert db.session.get(CollectiveClaim, claim_id).signature["harm"] == "deactivation"
+        member = next(m for m in claim.members if m.complaint_id == second)
+        member.status = "withdrawn"
+        db.session.flush()  # any change of a member, by any code path
+        assert db.session.get(CollectiveClaim, claim_id).signature is None
+        # The third complaint is suggested the claim, from the signature computed again.
+        targets = {s.target for s in matching.match_complaint(db.session.get(Complaint, third))}
+        assert f"claim:{claim_id}" in targets
+        assert db.session.get(CollectiveClaim, claim_id).signature["harm"] == "deactivation"
+
+
+def test_erasure_deletes_the_signature_and_its_suggestions(app, as_role):
+    """A signature holds the narrative's words and a hash of the contact: erased with them."""
+    from remedy.collective.models import ComplaintKey, ComplaintSignature
+
+    (_, _, case_a), (_, _, case_b), _ = drivers(app)
+    with app_context(app):
+        erased_id = db.session.get(Case, case_a).complaint_id
+        assert db.session.get(ComplaintSignature, erased_id).tokens
+        assert open_suggestions(erased_id)
+    erased = post_form(as_role("supervisor"), f"/cases/{case_a}/erase",
+                       {"reason": "The complainant asked.", "confirm": "y"})
+    assert erased.status_code == 302
+    with app_context(app):
+        assert db.session.get(ComplaintSignature, erased_id) is None
+        assert not db.session.query(ComplaintKey).filter_by(complaint_id=erased_id).count()
+        assert not open_suggestions(erased_id)
+        other = db.session.get(Case, case_b).complaint_id
+        assert all(s.target != f"complaint:{erased_id}" for s in open_suggestions(other))
+        aggregate()  # a whole run does not sign the erased complaint again
+        assert db.session.get(ComplaintSignature, erased_id) is None
