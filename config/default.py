@@ -101,3 +101,19 @@ RETENTION_DAYS = 730
 # keeps working this many days after the final answer was due (late answers still count).
 RESPONDENT_REMINDER_DAYS = 3
 RESPONDENT_LINK_DAYS_AFTER_DEADLINE = 30
+
+# Cross-border referrals and federation between installations.
+# Days the receiving authority has to reply to a referral (as for GDPR mutual assistance).
+REFERRAL_REPLY_DAYS = 30
+# Countries in which the one-stop-shop logic applies (EU and EEA): a respondent whose main
+# establishment is elsewhere is handled where the people are harmed.
+REFERRAL_REGION = ["AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR",
+                   "HU", "IE", "IT", "LV", "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK",
+                   "SI", "ES", "SE", "IS", "LI", "NO"]
+# Delivery to other installations: seconds before the first retry (doubling each time, at
+# most 6 hours), attempts before a message is marked failed, seconds to wait for an answer.
+FEDERATION_RETRY_SECONDS = 30
+FEDERATION_MAX_ATTEMPTS = 12
+FEDERATION_TIMEOUT_SECONDS = 10
+# After `remedy federation-keys --rotate`, days the previous key stays valid.
+FEDERATION_KEY_OVERLAP_DAYS = 7

@@ -85,6 +85,7 @@ def register_extensions(app: Flask) -> None:
         jobs,
         models,
         notifications,
+        referrals,
         responses,
     )
     from remedy.accounts import auth
@@ -106,6 +107,7 @@ def register_extensions(app: Flask) -> None:
     cases.init_app(app)
     responses.init_app(app)
     collective.init_app(app)
+    referrals.init_app(app)
 
 
 def register_url_converters(app: Flask) -> None:
@@ -132,10 +134,15 @@ def register_blueprints(app: Flask) -> None:
     from remedy.collective import api as _collective_api  # noqa: F401  (routes on api_bp)
     from remedy.collective import bp as collective_bp
     from remedy.collective import views as _collective_views  # noqa: F401
+    from remedy.federation import bp as federation_bp
+    from remedy.federation import receiver as _federation_receiver  # noqa: F401
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
     from remedy.pages import bp as pages_bp
+    from remedy.referrals import api as _referrals_api  # noqa: F401  (routes on api_bp)
+    from remedy.referrals import bp as referrals_bp
+    from remedy.referrals import views as _referrals_views  # noqa: F401
     from remedy.registry import api as _registry_api  # noqa: F401  (routes on api_bp)
     from remedy.registry import bp as registry_bp
     from remedy.registry import views as _registry_views  # noqa: F401
@@ -151,6 +158,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(registry_bp)
     app.register_blueprint(responses_bp)
     app.register_blueprint(collective_bp)
+    app.register_blueprint(referrals_bp)
+    app.register_blueprint(federation_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -88,6 +88,11 @@ ATTENTION_REASONS = {
     "complainant_satisfied": N_("The complainant accepts the respondent's answer"),
     "remedy_not_done": N_("The complainant says a remedy did not happen"),
     "remedy_done": N_("The complainant says a remedy happened"),
+    "referral_info_requested": N_("The authority the case was referred to asks for information"),
+    "referral_accepted": N_("The authority accepted the referred case"),
+    "referral_declined": N_("The authority declined the referred case"),
+    "referral_concluded": N_("The authority concluded the referred case"),
+    "referral_late": N_("The authority has not replied to the referral in time"),
 }
 
 # What a caseworker sees on the button, by target state.

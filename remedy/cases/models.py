@@ -72,6 +72,8 @@ class Case(db.Model):
     member_of_claim_id: Mapped[int | None] = mapped_column(Integer)
     # Closed as the same person's same complaint filed again: the case of the original.
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("cases.id"))
+    # The title of a case with no complaint or claim of its own (one accepted on referral).
+    summary_title: Mapped[str | None] = mapped_column(String(200))
 
     organisation: Mapped[Organisation] = relationship()
     complaint: Mapped[Complaint | None] = relationship(

@@ -8,8 +8,21 @@ the whole organisation (or installation) in blocks, reporting progress to an
 
 from collections import defaultdict
 from collections.abc import Callable
+from functools import lru_cache
 
-from sqlalchemy import delete, func, literal, or_, select, union_all, update
+from sqlalchemy import (
+    Integer,
+    String,
+    bindparam,
+    cast,
+    delete,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+    update,
+)
 from sqlalchemy.orm import aliased
 
 from remedy.collective import domain
@@ -112,29 +125,34 @@ def to_signature(row) -> domain.Signature:
 # --- candidates and suggestions -------------------------------------------------------------
 
 
-def _candidate_ids(row: ComplaintSignature, keys: list[str]):
-    """This complaint's id and those to compare it with, as one subquery: the newest
-    complaints under each blocking key (the AI system entry, a distinctive word of its name,
-    the start of its name, the deployer) and the same person's, each lookup capped and served
-    by an index, MAX_CANDIDATES in all, earlier keys first."""
-    me = row.complaint_id
+@lru_cache(maxsize=64)
+def _candidates_statement(key_count: int, by_contact: bool):
+    """The statement of `candidate_signatures` for this many keys, built once (building it
+    costs more than running it): this complaint's id and those to compare it with, from the
+    newest complaints under each blocking key (the AI system entry, a distinctive word of its
+    name, the start of its name, the deployer) and the same person's, each lookup capped and
+    served by an index, MAX_CANDIDATES in all, earlier keys first. Parameters: org, me,
+    key0..keyN, contact."""
+    org, me = bindparam("org", type_=Integer), bindparam("me", type_=Integer)
     lookups = [select(ComplaintKey.complaint_id.label("cid"), literal(rank).label("rank")).where(
-        ComplaintKey.organisation_id == row.organisation_id, ComplaintKey.key == key[:80],
+        ComplaintKey.organisation_id == org, ComplaintKey.key == bindparam(f"key{rank}", type_=String),
         ComplaintKey.complaint_id != me)
         .order_by(ComplaintKey.complaint_id.desc()).limit(CANDIDATES_PER_KEY)
-        for rank, key in enumerate(dict.fromkeys(keys))]
-    if row.contact_hash:
+        for rank in range(key_count)]
+    if by_contact:
         lookups.append(select(ComplaintSignature.complaint_id.label("cid"),
                               literal(-1).label("rank")).where(
-            ComplaintSignature.organisation_id == row.organisation_id,
-            ComplaintSignature.contact_hash == row.contact_hash,
+            ComplaintSignature.organisation_id == org,
+            ComplaintSignature.contact_hash == bindparam("contact", type_=String),
             ComplaintSignature.complaint_id != me).limit(CANDIDATES_SAME_CONTACT))
-    lookups.append(select(literal(me).label("cid"), literal(-2).label("rank")))
+    lookups.append(select(cast(me, Integer).label("cid"), literal(-2).label("rank")))
     # Each capped lookup in a subquery of its own (SQLite allows no LIMIT in a UNION's parts).
     found = union_all(*(select(q.subquery().c) for q in lookups)).subquery()
-    return (select(found.c.cid).group_by(found.c.cid)
-            .order_by(func.min(found.c.rank), found.c.cid.desc()).limit(MAX_CANDIDATES + 1)
-            ).subquery()
+    ids = (select(found.c.cid).group_by(found.c.cid)
+           .order_by(func.min(found.c.rank), found.c.cid.desc()).limit(MAX_CANDIDATES + 1)
+           ).subquery()
+    return signature_query().join(ids, ids.c.cid == ComplaintSignature.complaint_id).where(
+        Complaint.withdrawn_at.is_(None) | (Complaint.id == me))
 
 
 def _keys_of(complaint_id: int) -> list[str]:
@@ -147,10 +165,12 @@ def candidate_signatures(row: ComplaintSignature, keys: list[str] | None = None
     """(this complaint's signature, those of its candidates): complaints of the same
     organisation, not withdrawn, that share a blocking key with it, found by index and read
     in one statement."""
-    ids = _candidate_ids(row, _keys_of(row.complaint_id) if keys is None else keys)
-    rows = db.session.execute(signature_query().join(
-        ids, ids.c.cid == ComplaintSignature.complaint_id).where(
-        Complaint.withdrawn_at.is_(None) | (Complaint.id == row.complaint_id))).all()
+    keys = list(dict.fromkeys(k[:80] for k in (_keys_of(row.complaint_id) if keys is None
+                                                else keys)))
+    params = {"org": row.organisation_id, "me": row.complaint_id, "contact": row.contact_hash,
+              **{f"key{i}": key for i, key in enumerate(keys)}}
+    rows = db.session.execute(_candidates_statement(len(keys), bool(row.contact_hash)),
+                              params).all()
     sigs = {r.complaint_id: to_signature(r) for r in rows}
     new = sigs.pop(row.complaint_id)
     return new, sorted(sigs.values(), key=lambda s: -s.complaint_id)

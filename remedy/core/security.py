@@ -33,13 +33,14 @@ def form_checks_csrf(view):
 
 
 def require_csrf():
-    """Every unsafe request from a browser carries a valid CSRF token. The API is exempt: it
-    authenticates with headers (a token, a complainant's secret), never with cookies."""
+    """Every unsafe request from a browser carries a valid CSRF token. The API and the
+    federation endpoint are exempt: they authenticate with headers (a token, a complainant's
+    secret, an installation's signature), never with cookies."""
     from flask import request
 
     from remedy.extensions import csrf
 
-    if request.method in SAFE_METHODS or request.blueprint == "api":
+    if request.method in SAFE_METHODS or request.blueprint in ("api", "federation"):
         return
     if request.routing_exception is not None:
         return  # a 404 or 405 answers first

@@ -140,4 +140,10 @@ TIMELINE_EVENTS.update({
     "claim_opt_out": N_("You chose not to be part of a collective claim"),
     "duplicate_closed": N_("This complaint was closed because you made the same complaint "
                            "before; your first complaint goes on"),
+    "referral_sent": N_("Your complaint was passed to an authority in another country that can "
+                        "act on it"),
+    "referral_accepted": N_("The authority your complaint was passed to has taken it up"),
+    "referral_declined": N_("The authority your complaint was passed to did not take it up; "
+                            "your caseworker will tell you what happens next"),
+    "referral_concluded": N_("The authority your complaint was passed to has concluded"),
 })

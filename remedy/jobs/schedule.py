@@ -10,9 +10,11 @@ from rq.cron import CronScheduler
 
 from remedy.cases.jobs import apply_retention, send_deadline_digests
 from remedy.extensions import db
+from remedy.federation.jobs import sweep_federation
 from remedy.intake.jobs import purge_unclaimed_evidence
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
+from remedy.referrals.jobs import check_referral_deadlines
 from remedy.responses.jobs import check_respondent_deadlines
 
 log = logging.getLogger(__name__)
@@ -24,6 +26,8 @@ PERIODIC = [
     (apply_retention, "default", "30 2 * * *"),
     (purge_unclaimed_evidence, "default", "45 2 * * *"),
     (check_respondent_deadlines, "default", "15 6 * * *"),
+    (sweep_federation, "default", 60),
+    (check_referral_deadlines, "default", "20 6 * * *"),
 ]
 
 

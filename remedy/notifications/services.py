@@ -17,6 +17,7 @@ from remedy.notifications.models import OutboxEmail
 EMAILS = frozenset({
     "complaint_received", "complaint_withdrawn", "staff_invite", "password_reset",
     "case_update", "case_message", "deadline_digest", "respondent_request", "respondent_invite",
+    "referral_reminder",
 })
 
 # A sweep picks up an email whose immediate delivery never started after this long.

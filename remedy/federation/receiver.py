@@ -1,0 +1,149 @@
+"""Receiving from other installations: `POST /federation/v1/messages` checks the signature,
+the time and the nonce before anything is read, then hands the message to the feature that
+handles its kind, once: a retry of the same message gets the first answer back.
+
+Features register what they handle in HANDLERS (kind -> function(payload, sender) -> dict)
+and how to find a peer's public key in KEY_LOOKUPS (key id -> public key or None)."""
+
+import json
+import logging
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import timedelta
+
+from flask import jsonify, request
+from sqlalchemy import delete, select
+from sqlalchemy.exc import IntegrityError
+
+from remedy.core import audit
+from remedy.core.db import utcnow
+from remedy.core.errors import DomainError
+from remedy.extensions import db
+from remedy.federation import bp, crypto
+from remedy.federation.keys import published_keys
+from remedy.federation.models import ReceivedMessage, SeenNonce
+from remedy.federation.transport import FORMAT
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Sender:
+    key_id: str  # "local" for this installation itself
+    base_url: str | None
+
+
+HANDLERS: dict[str, Callable[[dict, Sender], dict]] = {}
+KEY_LOOKUPS: list[Callable[[str], str | None]] = []
+MAX_BODY = 2 * 1024 * 1024
+
+
+class Refused(Exception):
+    def __init__(self, status: int, code: str):
+        super().__init__(code)
+        self.status, self.code = status, code
+
+
+def handle(body: dict, *, key_id: str, sender_url: str | None) -> dict:
+    """Act on a verified message once (in one transaction, committed here)."""
+    message_id = body.get("message_id")
+    prior = db.session.scalar(select(ReceivedMessage).where(
+        ReceivedMessage.message_id == message_id))
+    if prior is not None:
+        return prior.result
+    handler = HANDLERS.get(body.get("kind"))
+    if handler is None or body.get("format") != FORMAT or not isinstance(body.get("payload"), dict):
+        raise Refused(422, "unknown_kind")
+    result = handler(body["payload"], Sender(key_id, sender_url))
+    db.session.add(ReceivedMessage(message_id=message_id, kind=body["kind"], key_id=key_id,
+                                   result=result))
+    db.session.commit()
+    return result
+
+
+def _public_key(key_id: str) -> str | None:
+    for lookup in KEY_LOOKUPS:
+        if found := lookup(key_id):
+            return found
+    return None
+
+
+def _verified() -> tuple[str, dict]:
+    """(key id, body) of a request whose signature, time and nonce are right; Refused if not."""
+    headers = request.headers
+    key_id, nonce = headers.get("Remedy-Key-Id", ""), headers.get("Remedy-Nonce", "")
+    signature, stamp = headers.get("Remedy-Signature", ""), headers.get("Remedy-Timestamp", "")
+    if not (key_id and signature and stamp.isdigit() and 16 <= len(nonce) <= 64
+            and nonce.isalnum()):
+        raise Refused(401, "unsigned")
+    if not crypto.fresh(int(stamp), time.time()):
+        raise Refused(401, "stale")
+    public_key = _public_key(key_id)
+    if public_key is None:
+        raise Refused(401, "unknown_key")
+    raw = request.get_data(cache=True)
+    if not crypto.verify(public_key, signature, int(stamp), nonce, raw):
+        raise Refused(401, "bad_signature")
+    db.session.add(SeenNonce(key_id=key_id, nonce=nonce))
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        raise Refused(409, "replayed") from None
+    try:
+        body = json.loads(raw)
+    except ValueError:
+        raise Refused(400, "not_json") from None
+    if not isinstance(body, dict) or not isinstance(body.get("message_id"), str):
+        raise Refused(400, "not_a_message")
+    return key_id, body
+
+
+def _refuse(error: Refused):
+    """Logged (never the body) and audited; the sender learns only the reason's code."""
+    db.session.rollback()
+    key_id = request.headers.get("Remedy-Key-Id", "")[:16]
+    log.warning("federation message refused: %s (key %r, from %s)", error.code, key_id,
+                request.remote_addr)
+    audit.record("federation.refused", actor=f"federation:{key_id or 'unknown'}",
+                 subject_type="federation", subject_id=0, reason=error.code)
+    db.session.commit()
+    return jsonify({"error": {"code": error.code, "message": error.code, "fields": {}}}), error.status
+
+
+@bp.post("/messages")
+def receive():
+    if (request.content_length or 0) > MAX_BODY:
+        return _refuse(Refused(413, "too_large"))
+    try:
+        key_id, body = _verified()
+        result = handle(body, key_id=key_id, sender_url=(body.get("from") or {}).get("base_url"))
+    except Refused as error:
+        return _refuse(error)
+    except DomainError as error:
+        db.session.rollback()
+        log.warning("federation message not accepted: %s", error.code)
+        return jsonify({"error": {"code": error.code, "message": str(error.message),
+                                  "fields": error.fields}}), error.status
+    return jsonify({"ok": True, "result": result})
+
+
+@bp.get("/keys")
+def keys():
+    """The public keys this installation signs with (the newest first)."""
+    from flask import current_app
+
+    return jsonify({"base_url": current_app.config["BASE_URL"], "keys": [
+        {"key_id": k.key_id, "public_key": k.public_key,
+         "valid_until": k.valid_until.isoformat() if k.valid_until else None}
+        for k in published_keys()]})
+
+
+def forget_old_nonces() -> int:
+    """Nonces older than the clock-skew window can never be replayed (the time check
+    refuses them first): deleted by the periodic sweep."""
+    cutoff = utcnow() - timedelta(seconds=2 * crypto.MAX_CLOCK_SKEW)
+    deleted = db.session.execute(delete(SeenNonce).where(SeenNonce.seen_at < cutoff)).rowcount
+    db.session.commit()
+    return deleted

@@ -1,0 +1,29 @@
+"""Cross-border referrals: a directory of authorities, routing a case to the right one with
+reasons, and referrals between organisations on this installation or others (over the
+signed federation channel), with consent deciding what personal data crosses."""
+
+from flask import Blueprint
+
+bp = Blueprint("referrals", __name__)
+
+
+def init_app(app) -> None:
+    from remedy.cases import views as case_views
+    from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
+    from remedy.federation import receiver, rotation
+    from remedy.referrals import directory, domain, incoming, routing, services, views
+
+    receiver.HANDLERS.update({services.OFFER: incoming.receive_offer,
+                              services.STEP: incoming.receive_step,
+                              rotation.KIND: directory.learn_rotated_key})
+    if directory.trusted_key not in receiver.KEY_LOOKUPS:
+        receiver.KEY_LOOKUPS.append(directory.trusted_key)
+    if directory.peer_urls not in rotation.PEER_URLS:
+        rotation.PEER_URLS.append(directory.peer_urls)
+    if views.case_context not in case_views.CASE_PAGE_SECTIONS:
+        case_views.CASE_PAGE_SECTIONS.append(views.case_context)
+    app.jinja_env.globals["referral_words"] = {
+        "states": domain.STATES, "actions": domain.ACTIONS, "reasons": routing.REASONS,
+        "notes": routing.NOTES, "reason": views.reason_text, "sectors": SECTORS,
+        "rights": RIGHTS_DIMENSIONS, "types": ORG_TYPES,
+    }

@@ -1,0 +1,219 @@
+"""Referrals between authorities: routing a case, sending it (with exactly the packet the
+caseworker saw), and every later step on either side. Each step changes this side's record
+and reaches the other side as a federation message (in-process when both are here)."""
+
+import uuid
+from datetime import timedelta
+
+from flask import current_app
+from sqlalchemy import func, or_, select
+
+from remedy.accounts.models import Organisation, User
+from remedy.accounts.services import actor_of
+from remedy.cases import clocks
+from remedy.cases import domain as case_domain
+from remedy.cases.models import Case
+from remedy.cases.services import case_for, flag_attention
+from remedy.core import audit
+from remedy.core.db import as_id, utcnow
+from remedy.core.errors import Conflict, NotFound, ValidationFailed
+from remedy.core.messages import N_
+from remedy.core.text import clean_text
+from remedy.extensions import db
+from remedy.federation import transport
+from remedy.intake.services import tell_complainant
+from remedy.jobs import commit
+from remedy.referrals import directory, domain, packets, routing
+from remedy.referrals.models import Authority, Referral, ReferralEvent
+
+INVALID = N_("Some answers need attention.")
+OFFER, STEP = "referral.offer", "referral.step"
+
+
+# --- routing ----------------------------------------------------------------------------------
+
+
+def case_facts(case: Case) -> routing.CaseFacts:
+    complaint = case.complaint
+    if complaint is None:  # a collective claim: its most common respondent is not recorded
+        return routing.CaseFacts(complainant_country=case.complainant_country,
+                                 sector=case.sector, has_respondent=False)
+    respondent = complaint.deployer or complaint.provider
+    return routing.CaseFacts(
+        complainant_country=complaint.complainant_country, harm_country=complaint.harm_country,
+        rights=tuple(complaint.rights_dimensions), sector=complaint.sector,
+        language=complaint.language, has_respondent=respondent is not None,
+        establishment=respondent.main_establishment_country if respondent else None,
+        filer_establishment=complaint.deployer_country if complaint.deployer else None,
+        public_authority=bool(respondent and respondent.is_public_authority))
+
+
+def _facts(entry: Authority) -> routing.AuthorityFacts:
+    return routing.AuthorityFacts(
+        id=entry.id, name=entry.name, country=entry.country, org_type=entry.org_type,
+        sectors=tuple(entry.sectors), rights=tuple(entry.rights_dimensions),
+        languages=tuple(entry.languages), organisation_id=entry.local_organisation_id,
+        reachable=entry.reachable)
+
+
+def routing_for(user: User, case: Case) -> tuple[routing.Routing, dict[int, Authority]]:
+    entries = {e.id: e for e in directory.entries()}
+    result = routing.route(case_facts(case), [_facts(e) for e in entries.values()],
+                           region=current_app.config["REFERRAL_REGION"],
+                           own_organisation_id=user.organisation_id)
+    return result, entries
+
+
+# --- sending ----------------------------------------------------------------------------------
+
+
+def _ourselves(org: Organisation) -> dict:
+    return {"name": org.name, "country": org.country, "slug": org.slug,
+            "base_url": current_app.config["BASE_URL"]}
+
+
+def _address(entry: Authority) -> dict:
+    slug = entry.local_organisation.slug if entry.local_organisation else entry.slug
+    return {"name": entry.name, "country": entry.country, "slug": slug,
+            "base_url": None if entry.local_organisation_id else entry.base_url}
+
+
+def _destination(referral: Referral) -> str | None:
+    """Where the other side is: None for this installation."""
+    return referral.counterpart.get("base_url") or None
+
+
+def prepare(user: User, case: Case, data: dict) -> tuple[Authority, str, dict, bool]:
+    """(authority, message, packet, personal data?) as they would be sent now; ValidationFailed
+    with every problem at once."""
+    errors = {}
+    entry = None
+    try:
+        entry = directory.authority(data.get("authority_id"))
+    except NotFound:
+        errors["authority_id"] = [N_("Choose an authority from the directory.")]
+    if entry is not None and entry.local_organisation_id == user.organisation_id:
+        errors["authority_id"] = [N_("This is your own organisation.")]
+    elif entry is not None and not entry.reachable:
+        errors["authority_id"] = [N_("This authority cannot receive referrals through Remedy: "
+                                     "add its installation and key to the directory.")]
+    message = clean_text(data.get("message") if isinstance(data.get("message"), str) else "")
+    if not 10 <= len(message) <= domain.MAX_TEXT:
+        errors["message"] = [N_("Write 10 to 5000 characters: what you ask of the authority.")]
+    if case.state in case_domain.FINAL:
+        errors["case"] = [N_("A closed case cannot be referred.")]
+    if errors:
+        raise ValidationFailed(INVALID, errors)
+    uid = data.get("_uid") or str(uuid.uuid4())
+    reply_due = utcnow().date() + timedelta(days=current_app.config["REFERRAL_REPLY_DAYS"])
+    packet, personal = packets.build(case, uid=uid, sender=_ourselves(user.organisation),
+                                     receiver=_address(entry), message=message,
+                                     reply_due=reply_due)
+    return entry, message, packet, personal
+
+
+def refer(user: User, case: Case, data: dict) -> Referral:
+    """Send the case to an authority: the packet is frozen as sent, the complainant's
+    timeline says where their case went, the other side gets an offer."""
+    if db.session.scalar(select(Referral.id).where(
+            Referral.case_id == case.id, Referral.direction == "outgoing",
+            Referral.state.in_(domain.OPEN_STATES | {domain.ACCEPTED}))):
+        raise Conflict(N_("This case is already referred; withdraw that referral first."))
+    entry, message, packet, personal = prepare(user, case, data)
+    referral = Referral(
+        uid=packet["uid"], organisation_id=user.organisation_id, direction="outgoing",
+        authority=entry, counterpart=packet["to"], case=case, state=domain.SENT,
+        message=message, packet=packet, personal_data=personal,
+        reply_due=utcnow().date() + timedelta(days=current_app.config["REFERRAL_REPLY_DAYS"]),
+        created_by_id=user.id, sent_at=utcnow())
+    referral.events.append(ReferralEvent(action="send", side=domain.SENDER, text=message,
+                                         actor=actor_of(user)))
+    db.session.add(referral)
+    db.session.flush()
+    transport.send(OFFER, {"packet": packet}, destination=_destination(referral),
+                   organisation_id=user.organisation_id)
+    if case.complaint is not None:
+        tell_complainant(case.complaint, "referral_sent",
+                         data={"authority": entry.name, "country": entry.country},
+                         email="case_update")
+    audit.record("referral.sent", actor=actor_of(user), subject_type="case", subject_id=case.id,
+                 organisation_id=user.organisation_id,
+                 new={"referral": referral.id, "authority": entry.id,
+                      "personal_data": personal})
+    commit()
+    return referral
+
+
+# --- reading ----------------------------------------------------------------------------------
+
+
+def referral_for(user: User, referral_id) -> Referral:
+    """A referral this user's organisation is party to; NotFound for any other."""
+    found = db.session.get(Referral, as_id(referral_id)) if as_id(referral_id) else None
+    if found is None or user.organisation_id is None or found.organisation_id != user.organisation_id:
+        raise NotFound(N_("There is no such referral."))
+    return found
+
+
+def referrals_of(user: User, *, direction: str | None = None, state: str | None = None,
+                 page: int = 1, per_page: int = 20) -> tuple[list[Referral], int]:
+    query = select(Referral).where(Referral.organisation_id == user.organisation_id)
+    if direction in ("incoming", "outgoing"):
+        query = query.where(Referral.direction == direction)
+    if state in domain.STATES:
+        query = query.where(Referral.state == state)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery()))
+    items = db.session.scalars(query.order_by(Referral.updated_at.desc(), Referral.id.desc())
+                               .offset((page - 1) * per_page).limit(per_page)).all()
+    return items, total
+
+
+def referrals_of_case(case: Case) -> list[Referral]:
+    return db.session.scalars(select(Referral).where(Referral.case_id == case.id)
+                              .order_by(Referral.id.desc())).all()
+
+
+# --- steps ------------------------------------------------------------------------------------
+
+
+def record_step(referral: Referral, action: str, side: str, text: str | None, actor: str) -> None:
+    step = domain.ACTIONS[action]
+    referral.state = step.target
+    if action == "decline":
+        referral.decline_reason = text
+    elif action == "conclude":
+        referral.outcome = text
+    referral.events.append(ReferralEvent(action=action, side=side, text=text, actor=actor))
+
+
+def take_step(user: User, referral: Referral, action: str, text: str | None = None) -> Referral:
+    """One step by this side (accept, decline, ask, answer, conclude, withdraw...)."""
+    text = clean_text(text) if isinstance(text, str) else None
+    errors = domain.check_step(action, referral.direction, referral.state, text)
+    if errors:
+        raise ValidationFailed(INVALID, errors)
+    side = domain.side_of(referral.direction)
+    record_step(referral, action, side, text or None, actor_of(user))
+    if action == "accept":
+        _open_case(referral)
+    transport.send(STEP, {"uid": referral.uid, "action": action, "text": text or None},
+                   destination=_destination(referral), organisation_id=referral.organisation_id)
+    audit.record(f"referral.{action}", actor=actor_of(user), subject_type="referral",
+                 subject_id=referral.id, organisation_id=referral.organisation_id)
+    commit()
+    return referral
+
+
+def _open_case(referral: Referral) -> Case:
+    """Accepting opens a case here, linked to the referral (and so to its origin)."""
+    part = referral.packet.get("case") or {}
+    case = Case(organisation=referral.organisation, state=case_domain.RECEIVED,
+                sector=part.get("sector"), complainant_country=part.get("complainant_country"),
+                filer_type=part.get("filer_type"),
+                rights_mask=case_domain.rights_mask(part.get("rights_dimensions") or []),
+                summary_title=(part.get("title") or "")[:200] or None)
+    db.session.add(case)
+    clocks.advance(case, case_domain.RECEIVED, utcnow().date())
+    db.session.flush()
+    referral.case = case
+    return case
