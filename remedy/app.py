@@ -135,7 +135,7 @@ def register_blueprints(app: Flask) -> None:
     from remedy.collective import bp as collective_bp
     from remedy.collective import views as _collective_views  # noqa: F401
     from remedy.federation import bp as federation_bp
-    from remedy.federation import receiver as _federation_receiver  # noqa: F401
+    from remedy.federation import views as _federation_views  # noqa: F401
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401

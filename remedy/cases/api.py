@@ -19,7 +19,7 @@ def case_summary(case: Case) -> dict:
     return {
         "id": case.id,
         "reference": complaint.reference if complaint else None,
-        "title": complaint.title if complaint else None,
+        "title": complaint.title if complaint else case.summary_title,
         "state": case.state,
         "priority": case.priority,
         "assignee": ({"id": case.assignee.id, "email": case.assignee.email}

@@ -1,6 +1,6 @@
 """The federation's periodic job."""
 
-from remedy.federation.receiver import forget_old_nonces
+from remedy.federation.inbox import forget_old_nonces
 from remedy.federation.transport import sweep_federation_outbox
 
 

@@ -75,7 +75,7 @@ def _post(message: OutgoingMessage) -> None:
 
 
 def _deliver_here(message: OutgoingMessage) -> None:
-    from remedy.federation.receiver import handle
+    from remedy.federation.inbox import handle
 
     handle(message.body, key_id="local", sender_url=None)
 

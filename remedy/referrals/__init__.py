@@ -10,14 +10,14 @@ bp = Blueprint("referrals", __name__)
 def init_app(app) -> None:
     from remedy.cases import views as case_views
     from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
-    from remedy.federation import receiver, rotation
+    from remedy.federation import inbox, rotation
     from remedy.referrals import directory, domain, incoming, routing, services, views
 
-    receiver.HANDLERS.update({services.OFFER: incoming.receive_offer,
+    inbox.HANDLERS.update({services.OFFER: incoming.receive_offer,
                               services.STEP: incoming.receive_step,
                               rotation.KIND: directory.learn_rotated_key})
-    if directory.trusted_key not in receiver.KEY_LOOKUPS:
-        receiver.KEY_LOOKUPS.append(directory.trusted_key)
+    if directory.trusted_key not in inbox.KEY_LOOKUPS:
+        inbox.KEY_LOOKUPS.append(directory.trusted_key)
     if directory.peer_urls not in rotation.PEER_URLS:
         rotation.PEER_URLS.append(directory.peer_urls)
     if views.case_context not in case_views.CASE_PAGE_SECTIONS:

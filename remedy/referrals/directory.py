@@ -9,9 +9,9 @@ from sqlalchemy import func, select
 from remedy.accounts.models import Organisation, User
 from remedy.accounts.services import actor_of
 from remedy.core import audit, vocabulary
+from remedy.core.codes import country_codes
 from remedy.core.db import as_id, utcnow
 from remedy.core.errors import NotFound, ValidationFailed
-from remedy.core.codes import country_codes
 from remedy.core.messages import N_, msg
 from remedy.core.text import clean_line
 from remedy.extensions import db

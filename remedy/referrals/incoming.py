@@ -7,13 +7,13 @@ from sqlalchemy import select
 from remedy.accounts.models import Organisation
 from remedy.cases.services import flag_attention
 from remedy.core import audit
+from remedy.core.db import utcnow
 from remedy.core.errors import NotFound, ValidationFailed
 from remedy.core.messages import N_
 from remedy.extensions import db
 from remedy.intake.services import tell_complainant
 from remedy.referrals import directory, domain
 from remedy.referrals.models import Referral, ReferralEvent
-from remedy.core.db import utcnow
 from remedy.referrals.services import INVALID, record_step
 
 # What the complainant reads when the receiving authority takes a step (the sender's case).

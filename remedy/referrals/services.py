@@ -6,14 +6,13 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, select
 
 from remedy.accounts.models import Organisation, User
 from remedy.accounts.services import actor_of
 from remedy.cases import clocks
 from remedy.cases import domain as case_domain
 from remedy.cases.models import Case
-from remedy.cases.services import case_for, flag_attention
 from remedy.core import audit
 from remedy.core.db import as_id, utcnow
 from remedy.core.errors import Conflict, NotFound, ValidationFailed

@@ -1,6 +1,6 @@
-"""Receiving from other installations: `POST /federation/v1/messages` checks the signature,
-the time and the nonce before anything is read, then hands the message to the feature that
-handles its kind, once: a retry of the same message gets the first answer back.
+"""Receiving from other installations: a message's signature, time and nonce are checked
+before anything is read, then it goes to the feature that handles its kind, once: a retry
+of the same message gets the first answer back.
 
 Features register what they handle in HANDLERS (kind -> function(payload, sender) -> dict)
 and how to find a peer's public key in KEY_LOOKUPS (key id -> public key or None)."""
@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 
-from flask import jsonify, request
+from flask import current_app
 from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 
@@ -20,7 +20,7 @@ from remedy.core import audit
 from remedy.core.db import utcnow
 from remedy.core.errors import DomainError
 from remedy.extensions import db
-from remedy.federation import bp, crypto
+from remedy.federation import crypto
 from remedy.federation.keys import published_keys
 from remedy.federation.models import ReceivedMessage, SeenNonce
 from remedy.federation.transport import FORMAT
@@ -69,9 +69,9 @@ def _public_key(key_id: str) -> str | None:
     return None
 
 
-def _verified() -> tuple[str, dict]:
-    """(key id, body) of a request whose signature, time and nonce are right; Refused if not."""
-    headers = request.headers
+def verified(headers, raw: bytes) -> tuple[str, dict]:
+    """(key id, body) of a request whose signature, time and nonce are right; Refused if not.
+    The nonce is kept at once (committed)."""
     key_id, nonce = headers.get("Remedy-Key-Id", ""), headers.get("Remedy-Nonce", "")
     signature, stamp = headers.get("Remedy-Signature", ""), headers.get("Remedy-Timestamp", "")
     if not (key_id and signature and stamp.isdigit() and 16 <= len(nonce) <= 64
@@ -82,12 +82,12 @@ def _verified() -> tuple[str, dict]:
     public_key = _public_key(key_id)
     if public_key is None:
         raise Refused(401, "unknown_key")
-    raw = request.get_data(cache=True)
     if not crypto.verify(public_key, signature, int(stamp), nonce, raw):
         raise Refused(401, "bad_signature")
+    # Kept at once, whatever happens next: the same signed request is never taken twice.
     db.session.add(SeenNonce(key_id=key_id, nonce=nonce))
     try:
-        db.session.flush()
+        db.session.commit()
     except IntegrityError:
         db.session.rollback()
         raise Refused(409, "replayed") from None
@@ -100,44 +100,26 @@ def _verified() -> tuple[str, dict]:
     return key_id, body
 
 
-def _refuse(error: Refused):
-    """Logged (never the body) and audited; the sender learns only the reason's code."""
+def record_refusal(error: Refused, key_id: str, address: str | None) -> None:
+    """Logged (never the body) and audited."""
     db.session.rollback()
-    key_id = request.headers.get("Remedy-Key-Id", "")[:16]
-    log.warning("federation message refused: %s (key %r, from %s)", error.code, key_id,
-                request.remote_addr)
+    log.warning("federation message refused: %s (key %r, from %s)", error.code, key_id, address)
     audit.record("federation.refused", actor=f"federation:{key_id or 'unknown'}",
                  subject_type="federation", subject_id=0, reason=error.code)
     db.session.commit()
-    return jsonify({"error": {"code": error.code, "message": error.code, "fields": {}}}), error.status
 
 
-@bp.post("/messages")
-def receive():
-    if (request.content_length or 0) > MAX_BODY:
-        return _refuse(Refused(413, "too_large"))
-    try:
-        key_id, body = _verified()
-        result = handle(body, key_id=key_id, sender_url=(body.get("from") or {}).get("base_url"))
-    except Refused as error:
-        return _refuse(error)
-    except DomainError as error:
-        db.session.rollback()
-        log.warning("federation message not accepted: %s", error.code)
-        return jsonify({"error": {"code": error.code, "message": str(error.message),
-                                  "fields": error.fields}}), error.status
-    return jsonify({"ok": True, "result": result})
+def rolled_back(error: DomainError) -> None:
+    """A handler refused the message: nothing of it is kept (but its nonce)."""
+    db.session.rollback()
+    log.warning("federation message not accepted: %s", error.code)
 
 
-@bp.get("/keys")
-def keys():
-    """The public keys this installation signs with (the newest first)."""
-    from flask import current_app
-
-    return jsonify({"base_url": current_app.config["BASE_URL"], "keys": [
+def published() -> dict:
+    return {"base_url": current_app.config["BASE_URL"], "keys": [
         {"key_id": k.key_id, "public_key": k.public_key,
          "valid_until": k.valid_until.isoformat() if k.valid_until else None}
-        for k in published_keys()]})
+        for k in published_keys()]}
 
 
 def forget_old_nonces() -> int:
