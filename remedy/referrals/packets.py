@@ -6,8 +6,10 @@ from flask import current_app
 
 from remedy.cases.models import Case
 from remedy.collective import services as collective_services
+from remedy.extensions import db
 from remedy.intake.models import Complaint
 from remedy.referrals import domain
+from remedy.registry.models import AISystem
 
 FORMAT = "remedy-referral/1"
 WITHHELD = "[withheld]"
@@ -59,12 +61,12 @@ def _complaint_part(complaint: Complaint, consented: bool) -> dict:
 def _claim_part(case: Case) -> dict:
     claim = case.collective_claim
     figures = collective_services.indicators(claim)
+    system = db.session.get(AISystem, claim.ai_system_id) if claim.ai_system_id else None
     return {
         "title": claim.title, "narrative": None, "language": None,
         "filer_type": "collective_claim", "sector": case.sector,
         "rights_dimensions": [], "complainant_country": case.complainant_country,
-        "ai_system": {"name": claim.ai_system.name if claim.ai_system else None,
-                      "as_named": None},
+        "ai_system": {"name": system.name if system else None, "as_named": None},
         "representative": claim.representative_name or (
             claim.representative_organisation.name if claim.representative_organisation else None),
         "indicators": {"complaints": figures.complaints, "people": figures.affected_people,

@@ -3,6 +3,7 @@ caseworker saw), and every later step on either side. Each step changes this sid
 and reaches the other side as a federation message (in-process when both are here)."""
 
 import uuid
+from collections import Counter
 from datetime import timedelta
 
 from flask import current_app
@@ -32,9 +33,22 @@ OFFER, STEP = "referral.offer", "referral.step"
 # --- routing ----------------------------------------------------------------------------------
 
 
+def _lead_complaint(case: Case):
+    """The complaint whose facts route the case: its own, or for a collective claim the
+    member complaint about the claim's most common deployer."""
+    if case.complaint is not None or case.collective_claim is None:
+        return case.complaint
+    members = [m.complaint for m in case.collective_claim.members if m.status != "withdrawn"]
+    if not members:
+        return None
+    deployers = Counter(c.deployer_id for c in members if c.deployer_id)
+    common = deployers.most_common(1)[0][0] if deployers else None
+    return next((c for c in members if c.deployer_id == common), members[0])
+
+
 def case_facts(case: Case) -> routing.CaseFacts:
-    complaint = case.complaint
-    if complaint is None:  # a collective claim: its most common respondent is not recorded
+    complaint = _lead_complaint(case)
+    if complaint is None:  # a referred case here, or a claim without members
         return routing.CaseFacts(complainant_country=case.complainant_country,
                                  sector=case.sector, has_respondent=False)
     respondent = complaint.deployer or complaint.provider

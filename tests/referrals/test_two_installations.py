@@ -170,3 +170,27 @@ def test_tampered_replayed_stale_and_unknown_key_messages_are_refused(pair):
     refused = receiver.scalar(
         "SELECT count(*) FROM audit_events WHERE action = 'federation.refused'")
     assert refused - refused_before == 5
+
+
+def test_a_rotated_key_is_announced_and_both_keys_work_during_the_overlap(pair):
+    origin, receiver = pair
+    old = (origin.scalar("SELECT private_key FROM installation_keys WHERE valid_until IS NULL"),
+           origin.public_key)
+    printed = origin.cli("remedy", "federation-keys", "--rotate")
+    assert "1 installations told" in printed
+    new_public = printed.splitlines()[-1]
+    assert new_public != origin.public_key
+    new_id = crypto.key_id(new_public)
+    wait_for(lambda: receiver.scalar("SELECT count(*) FROM authority_keys WHERE key_id = :k",
+                                     k=new_id), what="the new key at the receiver")
+    new = (origin.scalar("SELECT private_key FROM installation_keys WHERE key_id = :k",
+                         k=new_id), new_public)
+    body = json.dumps({"format": "remedy-federation/1", "kind": "referral.step",
+                       "message_id": secrets.token_hex(8), "from": {"base_url": origin.base_url},
+                       "payload": {"uid": "none", "action": "accept"}}).encode()
+    for key in (old, new):  # both verify (404: no such referral), neither is an unknown key
+        status, answer = _raw_post(receiver, body, _signed(origin, body, key=key))
+        assert status == 404, answer
+    published = origin.get("/federation/v1/keys", auth=False)["keys"]
+    assert [k["public_key"] for k in published] == [new_public, origin.public_key]
+    assert published[1]["valid_until"] is not None

@@ -1,0 +1,116 @@
+"""Referrals beyond the main path: a registry correction changes the routing, a collective
+claim is referred with its figures, reply deadlines remind and warn, a withdrawn referral
+stops."""
+
+from datetime import timedelta
+
+from remedy.accounts.services import create_user, organisation_by_slug
+from remedy.cases.models import Case
+from remedy.extensions import db
+from remedy.referrals.jobs import check_referral_deadlines
+from remedy.referrals.models import Referral
+from tests.conftest import app_context, run_jobs
+from tests.referrals.test_local_referral import (
+    _other_org_authority,
+    bearer,
+    swedish_deployer_case,
+)
+
+
+def _send(client, headers, case_id, authority_id):
+    response = client.post("/api/v1/referrals", json={
+        "case_id": case_id, "authority_id": authority_id,
+        "message": "Please take this case: the deployer is Swedish."}, headers=headers)
+    assert response.status_code == 201, response.get_json()
+    return response.get_json()
+
+
+def test_a_registry_correction_changes_the_routing(app, token):
+    _, _, case_id = swedish_deployer_case(app)
+    client = app.test_client()
+    ours = bearer(token("caseworker"))
+    routing, _ = _other_org_authority(client, ours, case_id)
+    assert routing["decided"]
+    detail = client.get(f"/api/v1/cases/{case_id}", headers=ours).get_json()
+    respondent_id = detail["respondent"]["id"]
+    corrected = client.patch(f"/api/v1/registry/respondents/{respondent_id}",
+                             json={"main_establishment_country": "FR"},
+                             headers=bearer(token("supervisor")))
+    assert corrected.status_code == 200, corrected.get_json()
+    routing = client.get(f"/api/v1/cases/{case_id}/routing", headers=ours).get_json()
+    assert not routing["decided"]  # the registry says France, the filer said Sweden
+    assert routing["notes"][0]["code"] == "several_establishments"
+    assert "France" in routing["notes"][0]["text"] and "Sweden" in routing["notes"][0]["text"]
+    assert not any(item["recommended"] for item in routing["items"])
+    refused = client.patch(f"/api/v1/registry/respondents/{respondent_id}",
+                           json={"is_public_authority": True}, headers=ours)
+    assert refused.status_code == 403  # caseworkers do not correct the registry
+
+
+def test_a_collective_claim_is_referred_with_its_figures_and_no_personal_data(app, token, staff):
+    from remedy.accounts.models import User
+    from remedy.collective import services as collective_services
+
+    cases = [swedish_deployer_case(app, title=f"Data shared {i}") for i in range(2)]
+    with app_context(app):
+        user = db.session.get(User, staff["caseworker"])
+        claim = collective_services.create_claim(
+            user, [db.session.get(Case, case_id).complaint_id for _, _, case_id in cases])
+        claim_case_id = claim.case.id
+    client = app.test_client()
+    ours = bearer(token("caseworker"))
+    routing = client.get(f"/api/v1/cases/{claim_case_id}/routing", headers=ours).get_json()
+    target = next(i for i in routing["items"] if i["authority"]["country"] == "SE")
+    sent = _send(client, ours, claim_case_id, target["authority"]["id"])
+    packet = sent["packet"]
+    assert packet["subject"] == "collective_claim" and packet["complainant"] is None
+    assert packet["case"]["indicators"]["complaints"] == 2
+    assert "ana@example.org" not in str(packet) and "Ana" not in str(packet)
+
+
+def test_reply_deadlines_remind_the_receiver_and_warn_the_sender(app, token, mailbox):
+    _, _, case_id = swedish_deployer_case(app)
+    client = app.test_client()
+    ours = bearer(token("caseworker"))
+    _, target = _other_org_authority(client, ours, case_id)
+    sent = _send(client, ours, case_id, target["authority"]["id"])
+    run_jobs(app)
+    with app_context(app):
+        create_user(email="sup@other.example.org", role="supervisor",
+                    organisation=organisation_by_slug("other-org"),
+                    password="correct horse battery staple")
+        due = db.session.get(Referral, sent["id"]).reply_due
+        assert check_referral_deadlines(today=due - timedelta(days=10)) == {"reminded": 0,
+                                                                            "late": 0}
+        assert check_referral_deadlines(today=due - timedelta(days=2)) == {"reminded": 1,
+                                                                           "late": 0}
+        assert check_referral_deadlines(today=due - timedelta(days=1))["reminded"] == 0  # once
+        assert check_referral_deadlines(today=due + timedelta(days=1)) == {"reminded": 0,
+                                                                           "late": 1}
+        assert db.session.get(Case, case_id).attention_reason == "referral_late"
+    run_jobs(app)
+    [email] = mailbox.to("sup@other.example.org")
+    assert "waits for your reply" in email["Subject"]
+    assert f"/referrals/{sent['id'] + 1}" in mailbox.text(email)  # the receiver's record
+
+
+def test_a_withdrawn_referral_stops_on_both_sides(app, token):
+    _, _, case_id = swedish_deployer_case(app)
+    client = app.test_client()
+    ours, theirs = bearer(token("caseworker")), bearer(token("other"))
+    _, target = _other_org_authority(client, ours, case_id)
+    sent = _send(client, ours, case_id, target["authority"]["id"])
+    run_jobs(app)
+    again = client.post("/api/v1/referrals", json={
+        "case_id": case_id, "authority_id": target["authority"]["id"],
+        "message": "A second time, while the first is open."}, headers=ours)
+    assert again.status_code == 409
+    withdrawn = client.post(f"/api/v1/referrals/{sent['id']}/steps",
+                            json={"action": "withdraw"}, headers=ours)
+    assert withdrawn.status_code == 200 and withdrawn.get_json()["state"] == "withdrawn"
+    run_jobs(app)
+    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
+    assert incoming["state"] == "withdrawn" and incoming["allowed_actions"] == []
+    late = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
+                       headers=theirs)
+    assert late.status_code == 422 and "action" in late.get_json()["error"]["fields"]
