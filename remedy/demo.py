@@ -124,6 +124,20 @@ def seed_demo():
                f"secret {first.secret}")
     link = _sent_to_respondent(first.reference)
     click.echo(f"it was sent to the respondent, who can answer at {link}")
+    from remedy.referrals.directory import import_entries
+
+    added, _ = import_entries(DIRECTORY, actor="seed-demo")
+    click.echo(f"the directory of authorities lists {added} authorities outside this "
+               "installation (see a case's 'Refer to another authority')")
+
+
+# Authorities outside this installation, for routing to show (none is on Remedy yet).
+DIRECTORY = [
+    {"name": "Autoriteit Persoonsgegevens", "country": "NL", "type": "dpa",
+     "rights_dimensions": ["privacy_data_protection"], "languages": ["nl", "en"]},
+    {"name": "College voor de Rechten van de Mens", "country": "NL", "type": "equality_body",
+     "rights_dimensions": ["equality_non_discrimination"], "languages": ["nl"]},
+]
 
 
 def _sent_to_respondent(reference: str) -> str:
