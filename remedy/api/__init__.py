@@ -8,6 +8,7 @@ from flask import Blueprint, current_app, jsonify, request
 from sqlalchemy.exc import IntegrityError
 
 from remedy.core import idempotency
+from remedy.core.db import as_id
 from remedy.core.errors import DomainError, ValidationFailed
 from remedy.core.i18n import translate, translate_fields
 from remedy.core.messages import N_
@@ -30,6 +31,15 @@ def json_body() -> dict:
     if not isinstance(data, dict):
         raise DomainError(N_("The body is not a JSON object."))
     return data
+
+
+def page_args() -> tuple[int, int]:
+    """`?page=` and `?per_page=` (1 to 100) of a list; a field error if they are wrong."""
+    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
+    if as_id(page) is None or not per_page.isdigit() or not 1 <= int(per_page) <= 100:
+        raise ValidationFailed(N_("Some answers need attention."),
+                               {"per_page": [N_("Write a whole number between 1 and 100.")]})
+    return int(page), int(per_page)
 
 
 def is_api_request() -> bool:

@@ -6,6 +6,7 @@ the whole organisation (or installation) in blocks, reporting progress to an
 `AggregationRun`.
 """
 
+import gc
 from collections import defaultdict
 from collections.abc import Callable
 from functools import lru_cache
@@ -412,16 +413,26 @@ def aggregate(organisation_id: int | None = None, *,
     done, last_id = 0, 0
     # Batches by id (not one long cursor), so that each batch, and the progress the caller
     # saves between them, can be committed.
-    while chunk := db.session.execute(
-            rows_query.where(ComplaintSignature.complaint_id > last_id)
-            .order_by(ComplaintSignature.complaint_id).limit(batch)).all():
-        for row in chunk:
-            blocks.place(row.organisation_id, to_signature(row))
-        done, last_id = done + len(chunk), chunk[-1].complaint_id
-        for kind, number in blocks.flush().items():
-            counts[kind] += number
-        db.session.commit()
-        progress(done, total)
+    # Signatures hold no reference cycles: the cyclic collector, which would walk every one
+    # of them again and again as they pile up, is not needed while the run keeps them.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        while chunk := db.session.execute(
+                rows_query.where(ComplaintSignature.complaint_id > last_id)
+                .order_by(ComplaintSignature.complaint_id).limit(batch)).all():
+            sigs = [(row.organisation_id, to_signature(row)) for row in chunk]
+            blocks.read_first_contacts(sigs)
+            for organisation_id, sig in sigs:
+                blocks.place(organisation_id, sig)
+            done, last_id = done + len(chunk), chunk[-1].complaint_id
+            for kind, number in blocks.flush().items():
+                counts[kind] += number
+            db.session.commit()
+            progress(done, total)
+    finally:
+        if collecting:
+            gc.enable()
     db.session.commit()
     return counts
 
@@ -432,7 +443,11 @@ class _Blocks:
     def __init__(self, decided: set):
         self.decided = decided
         self.groups: dict[tuple, list[domain.Signature]] = defaultdict(list)
+        # (organisation, contact hash) -> the first complaint with it: an id only (a whole
+        # signature per person would hold the run's memory); the signatures a batch needs are
+        # read for it (`read_first_contacts`).
         self.contacts: dict[tuple, int] = {}
+        self.firsts: dict[int, domain.Signature] = {}
         self.claims: dict[tuple, dict[int, domain.Signature]] = {}
         self.claimed_systems: dict[int, set] = {}
         self.pending: list[dict] = []
@@ -460,6 +475,19 @@ class _Blocks:
                              "reasons": _reasons_json(match), "status": "open",
                              "created_at": utcnow()})
 
+    def read_first_contacts(self, batch: list[tuple[int, domain.Signature]]) -> None:
+        """The signatures of the first complaints of the people in this batch who filed
+        before (one statement), and of this batch's own first ones."""
+        here = {sig.complaint_id: sig for _, sig in batch}
+        wanted = {self.contacts[(org, sig.contact_hash)] for org, sig in batch
+                  if sig.contact_hash and (org, sig.contact_hash) in self.contacts}
+        missing = [i for i in wanted if i not in here]
+        self.firsts = {i: here[i] for i in wanted if i in here}
+        if missing:
+            self.firsts.update((r.complaint_id, to_signature(r)) for r in db.session.execute(
+                signature_query().where(ComplaintSignature.complaint_id.in_(missing))))
+        self.firsts.update(here)  # a first complaint and its repeat in the same batch
+
     def place(self, organisation_id, sig: domain.Signature) -> None:
         """Compare with the groups started under any of the complaint's keys; join the best
         or start a group of its own (kept under each of its keys)."""
@@ -469,8 +497,10 @@ class _Blocks:
             if match and match.score >= domain.SUGGEST_AT:
                 self._suggest(organisation_id, sig, f"claim:{claim_id}", "claim", match)
         if sig.contact_hash:
-            first = self.contacts.setdefault((organisation_id, sig.contact_hash), sig)
-            match = domain.score_pair(sig, first) if first is not sig else None
+            first_id = self.contacts.setdefault((organisation_id, sig.contact_hash),
+                                                sig.complaint_id)
+            first = self.firsts.get(first_id)
+            match = domain.score_pair(sig, first) if first_id != sig.complaint_id and first else None
             if match is not None and match.duplicate:
                 self._suggest(organisation_id, sig, f"complaint:{first.complaint_id}",
                               "duplicate", match)

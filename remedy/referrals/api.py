@@ -6,12 +6,11 @@ from flask import g, jsonify, request
 
 from remedy.accounts.auth import api_staff
 from remedy.accounts.domain import ORG_ADMIN
-from remedy.api import bp, idempotent, json_body
+from remedy.api import bp, idempotent, json_body, page_args
 from remedy.cases import services as case_services
 from remedy.intake.serializers import iso
 from remedy.referrals import directory, domain, services
 from remedy.referrals.wording import reason_text
-from remedy.registry.api import _page_args
 
 
 def _reason_json(reason) -> dict:
@@ -78,7 +77,7 @@ def create_referral():
 @bp.get("/referrals")
 @api_staff()
 def list_referrals():
-    page, per_page = _page_args()
+    page, per_page = page_args()
     items, total = services.referrals_of(g.api_user, direction=request.args.get("direction"),
                                          state=request.args.get("state"), page=page,
                                          per_page=per_page)

@@ -3,10 +3,7 @@
 from flask import g, jsonify, request
 
 from remedy.accounts.auth import api_staff
-from remedy.api import bp, json_body
-from remedy.core.db import as_id
-from remedy.core.errors import ValidationFailed
-from remedy.core.messages import N_
+from remedy.api import bp, json_body, page_args
 from remedy.registry import services
 from remedy.registry.models import Respondent
 
@@ -29,19 +26,10 @@ def respondent_json(respondent: Respondent, systems=None) -> dict:
     }
 
 
-def _page_args() -> tuple[int, int]:
-    page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
-    if as_id(page) is None or not per_page.isdigit() \
-            or not 1 <= int(per_page) <= 100:
-        raise ValidationFailed(N_("Some answers need attention."),
-                               {"per_page": [N_("Write a whole number between 1 and 100.")]})
-    return int(page), int(per_page)
-
-
 @bp.get("/registry/respondents")
 @api_staff()
 def list_respondents():
-    page, per_page = _page_args()
+    page, per_page = page_args()
     items, total = services.search_respondents(request.args.get("q"), page=page,
                                                per_page=per_page)
     systems = services.systems_by_provider([r.id for r in items])
