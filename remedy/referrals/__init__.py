@@ -23,7 +23,7 @@ def init_app(app) -> None:
     if views.case_context not in case_views.CASE_PAGE_SECTIONS:
         case_views.CASE_PAGE_SECTIONS.append(views.case_context)
     app.jinja_env.globals["referral_words"] = {
-        "states": domain.STATES, "actions": domain.ACTIONS, "reasons": routing.REASONS,
+        "states": domain.STATES, "actions": domain.ACTIONS, "events": domain.EVENTS, "reasons": routing.REASONS,
         "notes": routing.NOTES, "reason": views.reason_text, "sectors": SECTORS,
         "rights": RIGHTS_DIMENSIONS, "types": ORG_TYPES,
     }

@@ -13,14 +13,25 @@ ACCEPTED, DECLINED, CONCLUDED, WITHDRAWN = "accepted", "declined", "concluded", 
 SENDER, RECEIVER = "sender", "receiver"
 
 STATES = {
-    DRAFT: N_("Draft"),
+    DRAFT: N_("Draft, not sent"),
     SENT: N_("Sent, waiting for a reply"),
     ACKNOWLEDGED: N_("Received by the authority"),
     INFO_REQUESTED: N_("The authority asks for information"),
-    ACCEPTED: N_("Accepted"),
-    DECLINED: N_("Declined"),
-    CONCLUDED: N_("Concluded"),
-    WITHDRAWN: N_("Withdrawn"),
+    ACCEPTED: N_("Accepted: the authority has opened a case"),
+    DECLINED: N_("Declined by the authority"),
+    CONCLUDED: N_("Concluded, with an outcome"),
+    WITHDRAWN: N_("Withdrawn by the sender"),
+}
+# A step as a past event, on the referral's list of steps.
+EVENTS = {
+    "send": N_("Referral sent"),
+    "acknowledge": N_("Receipt acknowledged"),
+    "request_info": N_("Information requested"),
+    "answer": N_("Question answered"),
+    "accept": N_("Case accepted"),
+    "decline": N_("Referral declined"),
+    "conclude": N_("Referral concluded"),
+    "withdraw": N_("Referral withdrawn"),
 }
 OPEN_STATES = frozenset({SENT, ACKNOWLEDGED, INFO_REQUESTED})
 # States in which the receiver still owes its reply (accept or decline) by the due date.

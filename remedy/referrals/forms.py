@@ -30,7 +30,7 @@ class AuthorityForm(FlaskForm):
                             description=_l("Language codes separated by commas, like fr, en."))
     base_url = StringField(_l("Address of its Remedy installation (if on another one)"),
                            description=_l("Like https://remedy.example.org"))
-    slug = StringField(_l("Its short name on that installation"))
+    slug = StringField(_l("Its short name on that installation (as in its web addresses)"))
     public_key = TextAreaField(_l("Public key of that installation"),
                                description=_l("As `remedy federation-keys` prints it there."),
                                render_kw={"rows": 2})

@@ -46,7 +46,8 @@ NOTES = {
                                  "is right and choose."),
     "no_establishment": N_("The respondent's country of main establishment is not recorded. "
                            "Record it in the registry, or choose."),
-    "no_respondent": N_("No respondent is recorded for this case: choose."),
+    "no_respondent": N_("No respondent is recorded for this case: choose an authority "
+                        "yourself."),
 }
 
 

@@ -132,7 +132,14 @@ def _directory_page(form=None, import_form=None, status=200, errors=None):
         "referrals/directory.html", entries=entries, form=form or _fill(AuthorityForm(formdata=None)),
         import_form=import_form or ImportForm(formdata=None), import_errors=errors or {},
         can_edit=at_least(current_user.role, ORG_ADMIN), saved=request.args.get("saved"),
-        imported=request.args.get("imported")), status
+        imported=_imported(request.args.get("imported"))), status
+
+
+def _imported(value: str | None):
+    """(added, updated) from `?imported=A/U`, or None."""
+    parts = (value or "").split("/")
+    return tuple(int(p) for p in parts) if len(parts) == 2 and all(
+        p.isdigit() for p in parts) else None
 
 
 @bp.get("/directory")
