@@ -93,6 +93,7 @@ ATTENTION_REASONS = {
     "referral_declined": N_("The authority declined the referred case"),
     "referral_concluded": N_("The authority concluded the referred case"),
     "referral_late": N_("The authority has not replied to the referral in time"),
+    "referral_withdrawn": N_("The sender withdrew the referral after this case was opened"),
 }
 
 # What a caseworker sees on the button, by target state.

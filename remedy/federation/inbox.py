@@ -74,8 +74,8 @@ def verified(headers, raw: bytes) -> tuple[str, dict]:
     The nonce is kept at once (committed)."""
     key_id, nonce = headers.get("Remedy-Key-Id", ""), headers.get("Remedy-Nonce", "")
     signature, stamp = headers.get("Remedy-Signature", ""), headers.get("Remedy-Timestamp", "")
-    if not (key_id and signature and stamp.isdigit() and 16 <= len(nonce) <= 64
-            and nonce.isalnum()):
+    if not (key_id and signature and stamp.isascii() and stamp.isdigit() and len(stamp) < 12
+            and 16 <= len(nonce) <= 64 and nonce.isascii() and nonce.isalnum()):
         raise Refused(401, "unsigned")
     if not crypto.fresh(int(stamp), time.time()):
         raise Refused(401, "stale")
@@ -95,7 +95,8 @@ def verified(headers, raw: bytes) -> tuple[str, dict]:
         body = json.loads(raw)
     except ValueError:
         raise Refused(400, "not_json") from None
-    if not isinstance(body, dict) or not isinstance(body.get("message_id"), str):
+    if not isinstance(body, dict) or not isinstance(body.get("message_id"), str) or not (
+            1 <= len(body["message_id"]) <= 36) or not isinstance(body.get("from", {}), dict):
         raise Refused(400, "not_a_message")
     return key_id, body
 

@@ -15,6 +15,7 @@ from flask import current_app
 from sqlalchemy import or_, select, update
 
 from remedy.core.db import utcnow
+from remedy.core.errors import DomainError
 from remedy.extensions import db
 from remedy.federation import crypto
 from remedy.federation.keys import current_key
@@ -108,7 +109,9 @@ def deliver_message(outbox_id: int) -> str:
 
 def _failed(message: OutgoingMessage, exc: Exception) -> str:
     config = current_app.config
-    status = getattr(exc, "code", None)
+    # An HTTP answer's status, or the status of this installation's own refusal.
+    status = getattr(exc, "status", None) if isinstance(exc, DomainError) else getattr(
+        exc, "code", None)
     message.attempts += 1
     message.last_error = f"{type(exc).__name__} {status or ''}".strip()[:200]
     final = status in FINAL_STATUSES or message.attempts >= config["FEDERATION_MAX_ATTEMPTS"]

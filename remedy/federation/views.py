@@ -20,8 +20,8 @@ def receive():
         return _refused(Refused(413, "too_large"))
     try:
         key_id, body = inbox.verified(request.headers, request.get_data(cache=True))
-        result = inbox.handle(body, key_id=key_id,
-                              sender_url=(body.get("from") or {}).get("base_url"))
+        result = inbox.handle(body, key_id=key_id, sender_url=(body.get("from") or {}).get(
+            "base_url"))
     except Refused as error:
         return _refused(error)
     except DomainError as error:

@@ -128,6 +128,8 @@ def parse_entry(data: dict) -> tuple[dict, list]:
     keys = _keys(data.get("public_keys", data.get("public_key")), errors)
     if fields["base_url"] and not keys and "public_key" not in errors:
         errors["public_key"] = [N_("An authority on another installation needs its public key.")]
+    if fields["base_url"] and not slug and "slug" not in errors:
+        errors["slug"] = [N_("Give the organisation's short name on its installation.")]
     if errors:
         raise ValidationFailed(INVALID, errors)
     return fields, keys
@@ -232,12 +234,13 @@ def peer_urls() -> set[str]:
 def learn_rotated_key(payload: dict, sender) -> dict:
     """A peer's `keys.rotated` message (signed with its old key): its new key is trusted for
     the same directory entries, the old one until the date it gives."""
-    new_key = crypto.normalise_public_key(payload.get("new_public_key") or "")
+    text = payload.get("new_public_key")
+    new_key = crypto.normalise_public_key(text) if isinstance(text, str) else None
     if new_key is None or payload.get("old_key_id") != sender.key_id:
         raise ValidationFailed(INVALID, {"new_public_key": [N_("Not a valid key.")]})
     try:
-        until = datetime.fromisoformat(payload.get("old_valid_until") or "")
-    except ValueError:
+        until = datetime.fromisoformat(payload["old_valid_until"])
+    except (KeyError, TypeError, ValueError):
         until = None
     entries_ = authorities_with_key(sender.key_id)
     for entry in entries_:

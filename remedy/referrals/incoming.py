@@ -12,7 +12,7 @@ from remedy.core.errors import NotFound, ValidationFailed
 from remedy.core.messages import N_
 from remedy.extensions import db
 from remedy.intake.services import tell_complainant
-from remedy.referrals import directory, domain
+from remedy.referrals import directory, domain, packets
 from remedy.referrals.models import Referral, ReferralEvent
 from remedy.referrals.services import INVALID, record_step
 
@@ -38,8 +38,9 @@ def _sender_entry(sender, from_: dict):
 
 def receive_offer(payload: dict, sender) -> dict:
     packet = payload.get("packet")
-    if not isinstance(packet, dict) or not isinstance(packet.get("uid"), str) or not isinstance(
-            packet.get("to"), dict) or not isinstance(packet.get("from"), dict):
+    if not isinstance(packet, dict) or packet.get("format") != packets.FORMAT or not (
+            isinstance(packet.get("uid"), str) and 1 <= len(packet["uid"]) <= 36) or not (
+            isinstance(packet.get("to"), dict) and isinstance(packet.get("from"), dict)):
         raise ValidationFailed(INVALID, {"packet": [N_("Not a referral packet.")]})
     org = db.session.scalar(select(Organisation).where(
         Organisation.slug == packet["to"].get("slug")))
@@ -50,9 +51,10 @@ def receive_offer(payload: dict, sender) -> dict:
     if existing is not None:
         return {"uid": existing.uid, "state": existing.state}
     entry = _sender_entry(sender, packet["from"])
-    counterpart = dict(packet["from"])
-    if sender.key_id == "local":
-        counterpart["base_url"] = None
+    counterpart = {k: packet["from"].get(k) for k in ("name", "country", "slug")}
+    # Replies go where the directory says the signing installation is, never where the
+    # packet says (None: this installation).
+    counterpart["base_url"] = entry.base_url if entry is not None and entry.is_remote else None
     referral = Referral(
         uid=packet["uid"][:36], organisation_id=org.id, direction="incoming", authority=entry,
         counterpart=counterpart, state=domain.SENT, message=packet.get("message"),
@@ -95,11 +97,16 @@ def receive_step(payload: dict, sender) -> dict:
                                                         Referral.direction == direction))
     if referral is None or not _party(referral, sender):
         raise NotFound(N_("There is no such referral."))
-    if referral.state not in step.sources:  # already applied, or overtaken: nothing to do
-        return {"uid": uid, "state": referral.state}
+    crossed = action == "withdraw" and referral.state == domain.ACCEPTED
+    if referral.state not in step.sources and not crossed:
+        return {"uid": uid, "state": referral.state}  # already applied, or overtaken
     text = payload.get("text") if isinstance(payload.get("text"), str) else None
     record_step(referral, action, step.side, (text or "")[:domain.MAX_TEXT] or None, "counterpart")
     case = referral.case
+    if crossed and case is not None:
+        # The sender withdrew while this side accepted: both end withdrawn, and the case
+        # opened here is put in front of its caseworker.
+        flag_attention(case, "referral_withdrawn")
     if direction == "outgoing" and case is not None:
         if action in ATTENTION:
             flag_attention(case, ATTENTION[action])

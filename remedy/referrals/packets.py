@@ -44,7 +44,9 @@ def _complaint_part(complaint: Complaint, consented: bool) -> dict:
         "title": title, "narrative": narrative, "language": complaint.language,
         "filer_type": complaint.filer_type, "group_size": complaint.group_size,
         "sector": complaint.sector, "rights_dimensions": list(complaint.rights_dimensions),
-        "other_rights": list(complaint.other_rights), "grounds": list(complaint.grounds),
+        "other_rights": list(complaint.other_rights) if consented else [
+            domain.scrub(r, names, WITHHELD) for r in complaint.other_rights],
+        "grounds": list(complaint.grounds),
         "remedies_sought": list(complaint.remedies_sought),
         "complainant_country": complaint.complainant_country,
         "harm_country": complaint.harm_country,
@@ -65,7 +67,9 @@ def _claim_part(case: Case) -> dict:
     return {
         "title": claim.title, "narrative": None, "language": None,
         "filer_type": "collective_claim", "sector": case.sector,
-        "rights_dimensions": [], "complainant_country": case.complainant_country,
+        "rights_dimensions": sorted({r for m in claim.members if m.status != "withdrawn"
+                                     for r in m.complaint.rights_dimensions}),
+        "complainant_country": case.complainant_country,
         "ai_system": {"name": system.name if system else None, "as_named": None},
         "representative": claim.representative_name or (
             claim.representative_organisation.name if claim.representative_organisation else None),

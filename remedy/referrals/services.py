@@ -117,7 +117,7 @@ def prepare(user: User, case: Case, data: dict) -> tuple[Authority, str, dict, b
         errors["case"] = [N_("A closed case cannot be referred.")]
     if errors:
         raise ValidationFailed(INVALID, errors)
-    uid = data.get("_uid") or str(uuid.uuid4())
+    uid = str(uuid.uuid4())
     reply_due = utcnow().date() + timedelta(days=current_app.config["REFERRAL_REPLY_DAYS"])
     packet, personal = packets.build(case, uid=uid, sender=_ourselves(user.organisation),
                                      receiver=_address(entry), message=message,

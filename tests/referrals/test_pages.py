@@ -95,7 +95,7 @@ def test_the_directory_command_imports_and_reports_errors(app, tmp_path):
     path = tmp_path / "directory.json"
     path.write_text(json.dumps([{"name": "Datatilsynet", "country": "NO", "type": "dpa",
                                  "sectors": [], "rights_dimensions": ["privacy_data_protection"],
-                                 "languages": ["no"], "base_url": "https://remedy.dt.example",
+                                 "languages": ["no"], "base_url": "https://remedy.dt.example", "slug": "dt",
                                  "public_key": new_key_pair()[1]}]))
     result = runner.invoke(args=["remedy", "directory-import", str(path)])
     assert result.exit_code == 0 and result.output.strip().endswith("1 added, 0 updated")

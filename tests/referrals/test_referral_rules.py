@@ -114,3 +114,41 @@ def test_a_withdrawn_referral_stops_on_both_sides(app, token):
     late = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
                        headers=theirs)
     assert late.status_code == 422 and "action" in late.get_json()["error"]["fields"]
+
+
+def test_crossing_steps_end_the_same_on_both_sides(app, token):
+    """The sender withdraws while the receiver accepts: both records end withdrawn and the
+    case opened on accepting asks for its caseworker's attention."""
+    from remedy.federation.inbox import Sender
+    from remedy.referrals.incoming import receive_step
+
+    _, _, case_id = swedish_deployer_case(app)
+    client = app.test_client()
+    ours, theirs = bearer(token("caseworker")), bearer(token("other"))
+    _, target = _other_org_authority(client, ours, case_id)
+    sent = _send(client, ours, case_id, target["authority"]["id"])
+    run_jobs(app)
+    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
+    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps",
+                           json={"action": "accept"}, headers=theirs).get_json()
+    with app_context(app):  # the sender's withdrawal, sent before the acceptance arrived
+        assert receive_step({"uid": sent["uid"], "action": "withdraw"},
+                            Sender("local", None)) == {"uid": sent["uid"], "state": "withdrawn"}
+        db.session.commit()
+        assert db.session.get(Case, accepted["case_id"]).attention_reason == "referral_withdrawn"
+
+
+def test_a_refused_message_within_the_installation_is_not_retried(app, staff):
+    from remedy.federation import transport
+    from remedy.federation.models import OutgoingMessage
+    from remedy.jobs import commit
+
+    with app_context(app):
+        message = transport.send("referral.step", {"uid": "no-such-referral", "action": "accept"},
+                                 destination=None, organisation_id=None)
+        commit()
+        message_id = message.id
+    run_jobs(app)
+    with app_context(app):
+        failed = db.session.get(OutgoingMessage, message_id)
+        assert (failed.status, failed.attempts) == ("failed", 1)
