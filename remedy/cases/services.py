@@ -17,8 +17,8 @@ from remedy.cases.models import Case, CaseDecision, CaseNote, Remedy
 from remedy.core import audit
 from remedy.core.db import utcnow
 from remedy.core.errors import NotFound, ValidationFailed
-from remedy.core.messages import N_, msg
-from remedy.core.text import clean_text
+from remedy.core.messages import N_
+from remedy.core.text import checked_text
 from remedy.core.vocabulary import PRIORITIES, REMEDIES, REMEDY_STATUSES
 from remedy.extensions import db
 from remedy.intake.models import Complaint
@@ -68,14 +68,11 @@ def open_claim_case(claim_id: int, organisation, *, sector: str, complainant_cou
 
 
 def _text(value, name, limit=20_000, required=False) -> str | None:
-    text = clean_text(value) if isinstance(value, str) else ""
-    if required and not text:
-        raise ValidationFailed(N_("Some answers need attention."), {name: [N_("This is required.")]})
-    if len(text) > limit:
-        raise ValidationFailed(N_("Some answers need attention."), {name: [msg(
-            N_("Please shorten this to %(max)d characters (it has %(count)d)."),
-            max=limit, count=len(text))]})
-    return text or None
+    text, problem = checked_text(value if isinstance(value, str) else None, limit=limit,
+                                 required=required)
+    if problem is not None:
+        raise ValidationFailed(N_("Some answers need attention."), {name: [problem]})
+    return text
 
 
 def _complainant_hears(case: Case, kind: str, body: str | None = None, data: dict | None = None,

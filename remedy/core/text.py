@@ -34,6 +34,25 @@ def clean_line(value: str | None) -> str:
     return _SPACES.sub(" ", value).strip()
 
 
+def checked_text(value, *, limit: int, minimum: int = 0, required: bool = False,
+                 multiline: bool = True):
+    """(the cleaned text or None, what is wrong with it or None): the one check of a typed
+    text's kind and length, so that every form and API says it the same way."""
+    from remedy.core.messages import N_, msg
+
+    if value is not None and not isinstance(value, str):
+        return None, msg(N_("This must be text."))
+    cleaned = clean_text(value) if multiline else clean_line(value)
+    if not cleaned:
+        return None, msg(N_("This is required.")) if required else None
+    if len(cleaned) < minimum:
+        return cleaned, msg(N_("Please write at least %(min)d characters."), min=minimum)
+    if len(cleaned) > limit:
+        return cleaned, msg(N_("Please shorten this to %(max)d characters (it has %(count)d)."),
+                            max=limit, count=len(cleaned))
+    return cleaned, None
+
+
 def safe_filename(value: str | None, limit: int = 120) -> str:
     """A file's name reduced to display text: no path, no control characters."""
     value = clean_line(value).replace("\\", "/")

@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from remedy.core.codes import normalise_country, normalise_language
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_, Message, msg
-from remedy.core.text import clean_line, clean_text
+from remedy.core.text import checked_text, clean_line
 from remedy.core.vocabulary import FILER_TYPES, GROUNDS, REMEDIES, RIGHTS_DIMENSIONS, SECTORS
 
 TITLE_LENGTH = (3, 200)
@@ -125,22 +125,11 @@ def _text(errors, data, name, length, *, required, multiline=False) -> str | Non
         if required:
             errors.add(name, msg(N_("This is required.")))
         return None
-    if not isinstance(value, str):
-        errors.add(name, msg(N_("This must be text.")))
-        return None
-    cleaned = clean_text(value) if multiline else clean_line(value)
     low, high = length
-    if len(cleaned) < low:
-        errors.add(name, msg(N_("Please write at least %(min)d characters."), min=low))
-    elif len(cleaned) > high:
-        errors.add(
-            name,
-            msg(
-                N_("Please shorten this to %(max)d characters (it has %(count)d)."),
-                max=high,
-                count=len(cleaned),
-            ),
-        )
+    cleaned, problem = checked_text(value, limit=high, minimum=low, required=required,
+                                    multiline=multiline)
+    if problem is not None:
+        errors.add(name, problem)
     return cleaned
 
 

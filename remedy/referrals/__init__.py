@@ -9,6 +9,7 @@ bp = Blueprint("referrals", __name__)
 
 def init_app(app) -> None:
     from remedy.cases import views as case_views
+    from remedy.core.hooks import add_once
     from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.federation import inbox, rotation
     from remedy.referrals import directory, domain, incoming, routing, services, views
@@ -16,12 +17,9 @@ def init_app(app) -> None:
     inbox.HANDLERS.update({services.OFFER: incoming.receive_offer,
                               services.STEP: incoming.receive_step,
                               rotation.KIND: directory.learn_rotated_key})
-    if directory.trusted_key not in inbox.KEY_LOOKUPS:
-        inbox.KEY_LOOKUPS.append(directory.trusted_key)
-    if directory.peer_urls not in rotation.PEER_URLS:
-        rotation.PEER_URLS.append(directory.peer_urls)
-    if views.case_context not in case_views.CASE_PAGE_SECTIONS:
-        case_views.CASE_PAGE_SECTIONS.append(views.case_context)
+    add_once(inbox.KEY_LOOKUPS, directory.trusted_key)
+    add_once(rotation.PEER_URLS, directory.peer_urls)
+    add_once(case_views.CASE_PAGE_SECTIONS, views.case_context)
     app.jinja_env.globals["referral_words"] = {
         "states": domain.STATES, "actions": domain.ACTIONS, "events": domain.EVENTS, "reasons": routing.REASONS,
         "notes": routing.NOTES, "reason": views.reason_text, "sectors": SECTORS,

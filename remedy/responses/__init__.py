@@ -9,6 +9,7 @@ bp = Blueprint("responses", __name__)
 def init_app(app) -> None:
     """Show the respondent's answers on the complainant's page and JSON, and give the case
     page the words it needs."""
+    from remedy.core.hooks import add_once
     from remedy.core.vocabulary import REMEDIES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.intake import serializers
     from remedy.intake import views as intake_views
@@ -17,10 +18,8 @@ def init_app(app) -> None:
     receivers.connect()
     registry_receivers.connect()
 
-    if views.tracking_context not in intake_views.TRACKING_SECTIONS:
-        intake_views.TRACKING_SECTIONS.append(views.tracking_context)
-    if api.answers_in_complaint_json not in serializers.COMPLAINT_SECTIONS:
-        serializers.COMPLAINT_SECTIONS.append(api.answers_in_complaint_json)
+    add_once(intake_views.TRACKING_SECTIONS, views.tracking_context)
+    add_once(serializers.COMPLAINT_SECTIONS, api.answers_in_complaint_json)
     app.jinja_env.globals["respondent_words"] = {
         "questions": domain.QUESTIONS, "headings": domain.ANSWER_HEADINGS,
         "categories": domain.CATEGORIES,

@@ -9,7 +9,7 @@ from datetime import date
 from remedy.cases.domain import RESPONDENT_CLOCKS, ClockRule, add_days, clock_rules
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_, msg
-from remedy.core.text import clean_text
+from remedy.core.text import checked_text
 from remedy.core.vocabulary import REMEDIES
 
 # The questions a caseworker can ask; each is also the name of the field that answers it.
@@ -69,17 +69,10 @@ class _Errors(dict):
 
 def _text(errors: _Errors, values: dict, name: str, limit: int = LONG_TEXT,
           required: bool = False) -> str | None:
-    raw = values.get(name)
-    if raw is not None and not isinstance(raw, str):
-        errors.add(name, N_("Write this as text."))
-        return None
-    text = clean_text(raw or "")
-    if required and not text:
-        errors.add(name, N_("This is required."))
-    elif len(text) > limit:
-        errors.add(name, msg(N_("Please shorten this to %(max)d characters (it has %(count)d)."),
-                             max=limit, count=len(text)))
-    return text or None
+    text, problem = checked_text(values.get(name), limit=limit, required=required)
+    if problem is not None:
+        errors.add(name, problem)
+    return text
 
 
 def _date(errors: _Errors, values: dict, name: str) -> date | None:

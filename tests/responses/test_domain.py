@@ -222,7 +222,7 @@ def test_text_over_its_limit_is_refused_naming_the_limit(field, limit):
 @pytest.mark.parametrize("value", [42, ["an answer"], {"text": "an answer"}])
 @pytest.mark.parametrize("field", ["explanation", "extra_answer", "public_response"])
 def test_a_value_that_is_not_text_is_refused(field, value):
-    assert refused(respond, {**EXPLAINED, field: value}) == {field: ["Write this as text."]}
+    assert refused(respond, {**EXPLAINED, field: value}) == {field: ["This must be text."]}
 
 
 def test_a_remedy_date_in_the_past_is_refused_and_today_is_not():
