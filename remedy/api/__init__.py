@@ -5,14 +5,12 @@ went wrong, including a body that is not JSON at all.
 """
 
 from flask import Blueprint, current_app, jsonify, request
-from sqlalchemy.exc import IntegrityError
 
 from remedy.core import idempotency
 from remedy.core.db import as_id
 from remedy.core.errors import DomainError, ValidationFailed
 from remedy.core.i18n import translate, translate_fields
 from remedy.core.messages import N_
-from remedy.extensions import db
 
 bp = Blueprint("api", __name__)
 
@@ -78,12 +76,8 @@ def idempotent(scope: str, make_result):
         response.headers["Idempotent-Replayed"] = "true"
         return response
     body, status = make_result()
-    try:
-        idempotency.remember(scope, key, fingerprint, {"body": body, "status": status},
-                             server_secret=config["SECRET_KEY"], status_code=status)
-        db.session.commit()
-    except IntegrityError:  # a concurrent twin stored it first; this answer stands
-        db.session.rollback()
+    idempotency.keep_answer(scope, key, fingerprint, {"body": body, "status": status},
+                            server_secret=config["SECRET_KEY"], status_code=status)
     return _json(body, status)
 
 

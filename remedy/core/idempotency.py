@@ -15,6 +15,7 @@ from cryptography.fernet import Fernet, InvalidToken
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 from sqlalchemy import Integer, String, Text, delete, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from remedy.core.db import UTCDateTime, utcnow
@@ -83,6 +84,18 @@ def remember(scope: str, key: str, request_fingerprint: str, result: dict, *,
         )
     )
     db.session.flush()
+
+
+def keep_answer(scope: str, key: str, request_fingerprint: str, result: dict, *,
+                server_secret: str, status_code: int) -> None:
+    """Remember an answer already given (its work is committed) and commit; a concurrent
+    twin that stored it first wins, and this answer stands anyway."""
+    try:
+        remember(scope, key, request_fingerprint, result, server_secret=server_secret,
+                 status_code=status_code)
+        db.session.commit()
+    except IntegrityError:
+        db.session.rollback()
 
 
 def forget_expired(ttl_hours: int) -> int:
