@@ -191,7 +191,8 @@ def run(run_id):
 
 
 def tracking_context(complaint, forms) -> dict:
-    return {"claim_invitations": services.invitations_for(complaint)}
+    return {"claim_invitations": services.invitations_for(complaint),
+            "claim_choice_missing": forms.get("claim_choice_missing")}
 
 
 @bp.post("/track/complaint/claims/<int:member_id>")
@@ -201,6 +202,6 @@ def answer_invitation(complaint, member_id):
         raise NotFound(N_("There is no such invitation."))
     choice = request.form.get("join")
     if choice not in ("yes", "no"):
-        return render_tracked(complaint, 422)
+        return render_tracked(complaint, 422, claim_choice_missing=member_id)
     services.answer_invitation(complaint, member_id, choice == "yes")
     return tracked_done("joined" if choice == "yes" else "declined")

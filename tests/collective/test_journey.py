@@ -70,6 +70,10 @@ def test_confirm_a_suggestion_invite_and_opt_in(app, as_role, mailbox):
     tracking = person.get("/track/complaint").get_data(as_text=True)
     assert "Others have complained about the same thing" in tracking
     member_a = next(int(m) for m in re.findall(r"/track/complaint/claims/(\d+)", tracking))
+    neither = post_form(person, f"/track/complaint/claims/{member_a}", {},
+                        token_from="/track/complaint")
+    assert neither.status_code == 422
+    assert "Choose whether to join" in neither.get_data(as_text=True)
     joined = post_form(person, f"/track/complaint/claims/{member_a}", {"join": "yes"},
                        token_from="/track/complaint")
     assert joined.status_code == 302
