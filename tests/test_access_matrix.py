@@ -6,7 +6,10 @@ on purpose). Another organisation's object is always a 404, never a 403.
 
 Roles: anon (nobody), complainant (signed in on /track to complaint A, or sending A's secret
 to the API), caseworker / supervisor / org_admin of organisation 1, other (a caseworker of
-organisation 2). Objects: "own" = organisation 1's case A; "other" = organisation 2's case B.
+organisation 2). Objects: "own" = organisation 1's case A; "other" = organisation 2's case B;
+for a referral (from organisation 1 to organisation 2), "own" = organisation 1's outgoing record
+and "other" = organisation 2's incoming record of it. The directory of authorities is shared by
+the installation: its entry in the table is organisation 2's, whoever asks.
 """
 
 import io
@@ -150,6 +153,27 @@ EXPECTED = {
     ('GET', '/registry/systems'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/registry/systems/<int:system_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('POST', '/track/complaint/claims/<int:member_id>'): {'anon': (302, 302), 'complainant': (422, 404), 'caseworker': (302, 302), 'supervisor': (302, 302), 'org_admin': (302, 302), 'other': (302, 302)},
+    # Referrals, the directory of authorities, federation (signed, between installations)
+    ('GET', '/api/v1/cases/<int:case_id>/routing'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('GET', '/api/v1/directory'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/api/v1/directory'): {'anon': 401, 'complainant': 401, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
+    ('GET', '/api/v1/referrals'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/api/v1/referrals'): {'anon': 401, 'complainant': 401, 'caseworker': 404, 'supervisor': 404, 'org_admin': 404, 'other': 404},
+    ('GET', '/api/v1/referrals/<int:referral_id>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/api/v1/referrals/<int:referral_id>/steps'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('GET', '/cases/<int:case_id>/referral'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/cases/<int:case_id>/referral'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
+    ('GET', '/directory'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/directory'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
+    ('GET', '/directory/<int:authority_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 200, 'other': 403},
+    ('POST', '/directory/<int:authority_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
+    ('GET', '/directory/export.json'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/directory/import'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
+    ('GET', '/federation/v1/keys'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('POST', '/federation/v1/messages'): {'anon': 401, 'complainant': 401, 'caseworker': 401, 'supervisor': 401, 'org_admin': 401, 'other': 401},
+    ('GET', '/referrals'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/referrals/<int:referral_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
+    ('POST', '/referrals/<int:referral_id>/<any(acknowledge, request_info, answer, accept, decline, conclude, withdraw):action>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 302)},
 }
 
 
@@ -198,7 +222,51 @@ def _world(app):
             sender = db.session.get(User, users["other" if key == "other" else "caseworker"].id)
             world[key].update(_respondent_exchange(case, sender))
             world[key].update(_collective(case, sender))
+    world.update(_referral(app, client, world))
     return world
+
+
+def _referral(app, client, world):
+    """A third complaint, to organisation 1 about a Swedish deployer, referred to organisation
+    2 (as tests/referrals/test_local_referral.py does): organisation 1's outgoing record and
+    organisation 2's incoming one, both "sent"; and organisation 2's directory entry."""
+    ours = {"Authorization": f"Bearer {world['api_tokens']['caseworker']}"}
+    theirs = {"Authorization": f"Bearer {world['api_tokens']['other']}"}
+    body = client.post("/api/v1/complaints", json=complaint_payload(
+        deployer="Nordic Data AB", deployer_country="SE",
+        rights_dimensions=["privacy_data_protection"],
+        contact={"email": "referred@example.org"})).get_json()
+    with app_context(app):
+        case_id = db.session.query(Complaint).filter_by(
+            reference=body["reference"]).one().case.id
+    routing = client.get(f"/api/v1/cases/{case_id}/routing", headers=ours).get_json()
+    target = next(i["authority"] for i in routing["items"]
+                  if i["authority"]["local"] and i["authority"]["country"] == "SE")
+    sent = client.post("/api/v1/referrals", headers=ours, json={
+        "case_id": case_id, "authority_id": target["id"],
+        "message": "The deployer is established in Sweden; please take this up."})
+    assert sent.status_code == 201, sent.get_json()
+    _deliver_federation_messages(app)
+    incoming = client.get("/api/v1/referrals?direction=incoming", headers=theirs).get_json()
+    assert incoming["total"] == 1 and incoming["items"][0]["state"] == "sent"
+    world["own"]["referral_id"] = sent.get_json()["id"]
+    world["other"]["referral_id"] = incoming["items"][0]["id"]
+    return {"authority_id": target["id"]}
+
+
+def _deliver_federation_messages(app):
+    """Deliver the referral's offer now. With Redis it waits in the queue behind the world's
+    other jobs (collective matching of complaints whose suggestions the world wrote itself),
+    which a worker must not run here; without Redis it was delivered already (skipped)."""
+    from sqlalchemy import select
+
+    from remedy.federation.models import OutgoingMessage
+    from remedy.federation.transport import deliver_message
+
+    with app_context(app):
+        for outbox_id in db.session.scalars(select(OutgoingMessage.id).where(
+                OutgoingMessage.status == "pending")).all():
+            assert deliver_message(outbox_id) == "delivered"
 
 
 def _collective(case, sender):
@@ -268,7 +336,9 @@ def _url(rule, world, target):
         "member_id": world[target]["member_id"], "suggestion_id": world[target]["suggestion_id"],
         "run_id": world[target]["run_id"], "system_id": world["own"]["system_id"],
         "entry_id": world["own"]["respondent_id"], "kind_path": "respondents",
-        "decision": "confirm",
+        "decision": "confirm", "referral_id": world[target]["referral_id"],
+        "action": "acknowledge",  # a receiver's step: refused to the sender, taken by "other"
+        "authority_id": world["authority_id"],
     }
     url = rule.rule
     for name, value in values.items():
@@ -278,6 +348,10 @@ def _url(rule, world, target):
 
 def _call(app, client, method, url, role, world):
     headers = {}
+    if url.startswith("/federation/"):  # another installation: signed, never a session
+        if method == "GET":
+            return client.get(url)
+        return client.open(url, method=method, json={})
     if url.startswith("/api/"):
         if role == "complainant":
             headers["X-Remedy-Secret"] = world["own"]["secret"]
@@ -305,7 +379,7 @@ def observe_row(app, method, rule, world):
     has_object = any(arg in rule.arguments for arg in (
         "case_id", "evidence_id", "remedy_id", "reference", "token_id", "user_id",
         "request_id", "document_id", "account_id", "claim_id", "member_id", "suggestion_id",
-        "run_id"))
+        "run_id", "referral_id"))
     row = {}
     for role in ROLES:
         if has_object:
@@ -335,7 +409,7 @@ def test_route_answers_each_role_as_written(app, route):
 
 
 @pytest.mark.parametrize("route", sorted(r for r in EXPECTED if r[0] != "GET"
-                                         and not r[1].startswith(("/api/", "/static"))),
+                                         and not r[1].startswith(("/api/", "/federation/", "/static"))),
                          ids=lambda r: f"{r[0]} {r[1]}")
 def test_every_form_post_without_a_csrf_token_is_refused(app, route):
     method, path = route
