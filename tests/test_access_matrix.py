@@ -8,8 +8,8 @@ Roles: anon (nobody), complainant (signed in on /track to complaint A, or sendin
 to the API), caseworker / supervisor / org_admin of organisation 1, other (a caseworker of
 organisation 2). Objects: "own" = organisation 1's case A; "other" = organisation 2's case B;
 for a referral (from organisation 1 to organisation 2), "own" = organisation 1's outgoing record
-and "other" = organisation 2's incoming record of it. The directory of authorities is shared by
-the installation: its entry in the table is organisation 2's, whoever asks.
+and "other" = organisation 2's incoming record of it. The directory's entry in the table is
+organisation 2's own (local) entry: everyone sees it, only organisation 2's admin edits it.
 """
 
 import io
@@ -158,15 +158,15 @@ EXPECTED = {
     ('GET', '/api/v1/directory'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('POST', '/api/v1/directory'): {'anon': 401, 'complainant': 401, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
     ('GET', '/api/v1/referrals'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
-    ('POST', '/api/v1/referrals'): {'anon': 401, 'complainant': 401, 'caseworker': 404, 'supervisor': 404, 'org_admin': 404, 'other': 404},
+    ('POST', '/api/v1/referrals'): {'anon': 401, 'complainant': 401, 'caseworker': 422, 'supervisor': 422, 'org_admin': 422, 'other': 422},
     ('GET', '/api/v1/referrals/<int:referral_id>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
     ('POST', '/api/v1/referrals/<int:referral_id>/steps'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
     ('GET', '/cases/<int:case_id>/referral'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
     ('POST', '/cases/<int:case_id>/referral'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
     ('GET', '/directory'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('POST', '/directory'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
-    ('GET', '/directory/<int:authority_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 200, 'other': 403},
-    ('POST', '/directory/<int:authority_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
+    ('GET', '/directory/<int:authority_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 403, 'other': 403},
+    ('POST', '/directory/<int:authority_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 403, 'other': 403},
     ('GET', '/directory/export.json'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('POST', '/directory/import'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
     ('GET', '/federation/v1/keys'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},

@@ -61,13 +61,16 @@ def upgrade():
     sa.Column('base_url', sa.String(length=300), nullable=True),
     sa.Column('slug', sa.String(length=64), nullable=True),
     sa.Column('contact_email', sa.String(length=254), nullable=True),
+    sa.Column('owner_organisation_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
     sa.Column('updated_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['owner_organisation_id'], ['organisations.id'], name=op.f('fk_authorities_owner_organisation_id_organisations')),
     sa.ForeignKeyConstraint(['local_organisation_id'], ['organisations.id'], name=op.f('fk_authorities_local_organisation_id_organisations')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_authorities')),
     sa.UniqueConstraint('local_organisation_id', name=op.f('uq_authorities_local_organisation_id'))
     )
     with op.batch_alter_table('authorities', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_authorities_owner_organisation_id'), ['owner_organisation_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_authorities_country'), ['country'], unique=False)
 
     op.create_table('federation_outbox',

@@ -8,6 +8,9 @@ from remedy.accounts.auth import api_staff
 from remedy.accounts.domain import ORG_ADMIN
 from remedy.api import bp, idempotent, json_body, page_args
 from remedy.cases import services as case_services
+from remedy.core.db import as_id
+from remedy.core.errors import ValidationFailed
+from remedy.core.messages import N_
 from remedy.intake.serializers import iso
 from remedy.referrals import directory, domain, services
 from remedy.referrals.wording import reason_text
@@ -62,6 +65,9 @@ def referral_json(referral, *, full: bool = False) -> dict:
 def create_referral():
     """`{"case_id", "authority_id", "message"}`; `?preview=1` returns the packet unsent."""
     data = json_body()
+    if as_id(data.get("case_id")) is None:
+        raise ValidationFailed(N_("Some answers need attention."),
+                               {"case_id": [N_("Give the id of one of your cases.")]})
     case = case_services.case_for(g.api_user, data.get("case_id"))
     if request.args.get("preview") == "1":
         entry, _message, packet, personal = services.prepare(g.api_user, case, data)
@@ -106,7 +112,8 @@ def referral_step(referral_id):
 @bp.get("/directory")
 @api_staff()
 def list_directory():
-    return jsonify({"items": [authority_json(e) for e in directory.entries()]})
+    return jsonify({"items": [authority_json(e)
+                              for e in directory.entries(g.api_user.organisation_id)]})
 
 
 @bp.post("/directory")
@@ -114,5 +121,6 @@ def list_directory():
 def import_directory():
     """A list of entries in the format of `remedy directory-import`: added or updated."""
     data = request.get_json(silent=True)
-    added, updated = directory.import_entries(data, actor=f"user:{g.api_user.id}")
+    added, updated = directory.import_entries(data, actor=f"user:{g.api_user.id}",
+                                              owner_id=g.api_user.organisation_id)
     return jsonify({"added": added, "updated": updated})

@@ -12,7 +12,8 @@ from remedy.referrals import directory
 @click.command("directory-import")
 @click.argument("file", type=click.File("rb"))
 def directory_import(file) -> None:
-    """Add or update authorities of the directory from a JSON list (all or nothing)."""
+    """Add or update authorities of the installation's directory (trusted by every
+    organisation) from a JSON list, all or nothing."""
     try:
         items = json.loads(file.read().decode("utf-8"))
     except (ValueError, UnicodeDecodeError) as error:
@@ -28,5 +29,6 @@ def directory_import(file) -> None:
 
 @click.command("directory-export")
 def directory_export() -> None:
-    """Print the directory as JSON (the import format)."""
-    click.echo(json.dumps(directory.export_entries(), ensure_ascii=False, indent=2))
+    """Print the installation's directory as JSON (the import format): its own entries and
+    the organisations of this installation."""
+    click.echo(json.dumps(directory.export_entries(None), ensure_ascii=False, indent=2))

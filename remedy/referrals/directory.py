@@ -4,8 +4,10 @@ added by organisation admins, one by one or imported as JSON (the format of
 
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import func, or_, select
+from werkzeug.exceptions import Forbidden
 
+from remedy.accounts.domain import ORG_ADMIN, SYSADMIN, at_least
 from remedy.accounts.models import Organisation, User
 from remedy.accounts.services import actor_of
 from remedy.core import audit, vocabulary
@@ -36,24 +38,52 @@ def ensure_local_entries() -> bool:
         db.session.add(Authority(
             name=org.name, country=org.country, org_type=org.org_type,
             sectors=list(org.sectors or []), rights_dimensions=list(org.rights_dimensions or []),
-            languages=[], local_organisation_id=org.id, slug=org.slug))
+            languages=[], local_organisation_id=org.id, slug=org.slug,
+            owner_organisation_id=org.id))
     db.session.flush()
     return bool(missing)
 
 
-def entries() -> list[Authority]:
-    """The whole directory; organisations created since it was last read are added (and kept
-    at once: a page shows their ids)."""
+def trusted_by(organisation_id: int | None):
+    """The condition of the entries an organisation uses and trusts: the installation's, its
+    own, and the organisations of this installation."""
+    return or_(Authority.owner_organisation_id.is_(None),
+               Authority.owner_organisation_id == organisation_id,
+               Authority.local_organisation_id.is_not(None))
+
+
+def entries(organisation_id: int | None) -> list[Authority]:
+    """The directory as an organisation sees it; organisations created since it was last
+    read are added (and kept at once: a page shows their ids)."""
     if ensure_local_entries():
         commit()
-    return db.session.scalars(select(Authority).order_by(Authority.country, Authority.name)).all()
+    return db.session.scalars(select(Authority).where(trusted_by(organisation_id))
+                              .order_by(Authority.country, Authority.name)).all()
 
 
-def authority(authority_id) -> Authority:
-    found = db.session.get(Authority, as_id(authority_id)) if as_id(authority_id) else None
+def authority(authority_id, organisation_id: int | None) -> Authority:
+    """An entry the organisation sees; NotFound for any other."""
+    found = db.session.scalar(select(Authority).where(
+        Authority.id == as_id(authority_id), trusted_by(organisation_id))) if as_id(
+        authority_id) else None
     if found is None:
         raise NotFound(N_("There is no such authority in the directory."))
     return found
+
+
+def may_edit(user: User, entry: Authority) -> bool:
+    """An organisation's admin edits what their organisation keeps (its own entry, those it
+    added); a system administrator the installation's."""
+    if user.organisation_id is None:
+        return user.role == SYSADMIN and entry.owner_organisation_id is None
+    return at_least(user.role, ORG_ADMIN) and entry.owner_organisation_id == user.organisation_id
+
+
+def editable(user: User, authority_id) -> Authority:
+    entry = authority(authority_id, user.organisation_id)
+    if not may_edit(user, entry):
+        raise Forbidden()
+    return entry
 
 
 def _codes(value, allowed, name, errors) -> list[str]:
@@ -150,9 +180,12 @@ def _apply(entry: Authority, fields: dict, keys: list) -> None:
 
 
 def save(user: User, data: dict, entry: Authority | None = None) -> Authority:
+    """Add an entry (kept by the user's organisation) or change one the user may edit."""
+    if entry is not None and not may_edit(user, entry):
+        raise Forbidden()
     fields, keys = parse_entry(data)
     created = entry is None
-    entry = entry or Authority()
+    entry = entry or Authority(owner_organisation_id=user.organisation_id)
     _apply(entry, fields, keys)
     db.session.add(entry)
     db.session.flush()
@@ -163,14 +196,19 @@ def save(user: User, data: dict, entry: Authority | None = None) -> Authority:
     return entry
 
 
-def _existing(fields: dict) -> Authority | None:
+def _existing(fields: dict, owner_id: int | None) -> Authority | None:
+    """The entry of this name and country that the importer keeps."""
+    owned = Authority.owner_organisation_id.is_(None) if owner_id is None else (
+        Authority.owner_organisation_id == owner_id)
     query = select(Authority).where(func.lower(Authority.name) == fields["name"].lower(),
-                                    Authority.country == fields["country"])
+                                    Authority.country == fields["country"], owned)
     return db.session.scalars(query.limit(1)).first()
 
 
-def import_entries(items, *, actor: str = "system") -> tuple[int, int]:
-    """Add or update entries (matched by name and country); all or nothing. (added, updated)."""
+def import_entries(items, *, actor: str = "system", owner_id: int | None = None
+                   ) -> tuple[int, int]:
+    """Add or update entries kept by `owner_id` (None: the installation's), matched by name
+    and country; all or nothing. (added, updated)."""
     if not isinstance(items, list) or len(items) > MAX_IMPORT:
         raise ValidationFailed(INVALID, {"file": [N_("Give a JSON list of at most 2000 "
                                                      "authorities.")]})
@@ -186,9 +224,9 @@ def import_entries(items, *, actor: str = "system") -> tuple[int, int]:
     ensure_local_entries()
     added = updated = 0
     for fields, keys in parsed:
-        entry = _existing(fields)
+        entry = _existing(fields, owner_id)
         if entry is None:
-            entry, added = Authority(), added + 1
+            entry, added = Authority(owner_organisation_id=owner_id), added + 1
             db.session.add(entry)
         else:
             updated += 1
@@ -200,8 +238,9 @@ def import_entries(items, *, actor: str = "system") -> tuple[int, int]:
     return added, updated
 
 
-def export_entries() -> list[dict]:
-    """The directory in the import format (keys with their end of validity)."""
+def export_entries(organisation_id: int | None) -> list[dict]:
+    """The directory as the organisation sees it, in the import format (keys with their end
+    of validity)."""
     return [{"name": a.name, "country": a.country, "type": a.org_type,
              "sectors": list(a.sectors), "rights_dimensions": list(a.rights_dimensions),
              "languages": list(a.languages), "base_url": a.base_url, "slug": a.slug,
@@ -210,7 +249,7 @@ def export_entries() -> list[dict]:
              "public_keys": [{"public_key": k.public_key, "key_id": k.key_id,
                               "valid_until": k.valid_until.isoformat() if k.valid_until else None}
                              for k in a.keys]}
-            for a in entries()]
+            for a in entries(organisation_id)]
 
 
 def trusted_key(key_id: str) -> str | None:
@@ -221,9 +260,13 @@ def trusted_key(key_id: str) -> str | None:
     return None
 
 
-def authorities_with_key(key_id: str) -> list[Authority]:
-    return db.session.scalars(select(Authority).join(AuthorityKey).where(
-        AuthorityKey.key_id == key_id)).all()
+def authorities_with_key(key_id: str, organisation_id: int | None = None,
+                         any_owner: bool = False) -> list[Authority]:
+    """The entries trusting this key: those the organisation trusts (or all)."""
+    query = select(Authority).join(AuthorityKey).where(AuthorityKey.key_id == key_id)
+    if not any_owner:
+        query = query.where(trusted_by(organisation_id))
+    return db.session.scalars(query.order_by(Authority.id)).all()
 
 
 def peer_urls() -> set[str]:
@@ -242,7 +285,7 @@ def learn_rotated_key(payload: dict, sender) -> dict:
         until = datetime.fromisoformat(payload["old_valid_until"])
     except (KeyError, TypeError, ValueError):
         until = None
-    entries_ = authorities_with_key(sender.key_id)
+    entries_ = authorities_with_key(sender.key_id, any_owner=True)
     for entry in entries_:
         _apply(entry, {}, [(new_key, None)])
         for key in entry.keys:

@@ -13,7 +13,7 @@ from remedy.core.messages import N_
 from remedy.extensions import db
 from remedy.intake.services import tell_complainant
 from remedy.referrals import directory, domain, packets
-from remedy.referrals.models import Referral, ReferralEvent
+from remedy.referrals.models import Authority, Referral, ReferralEvent
 from remedy.referrals.services import INVALID, record_step
 
 # What the complainant reads when the receiving authority takes a step (the sender's case).
@@ -24,15 +24,16 @@ ATTENTION = {"request_info": "referral_info_requested", "accept": "referral_acce
              "decline": "referral_declined", "conclude": "referral_concluded"}
 
 
-def _sender_entry(sender, from_: dict):
-    """The directory entry of whoever sent an offer: the local organisation, or the remote
-    authority trusted with the signing key (and named by slug when several share it)."""
+def _sender_entry(sender, from_: dict, receiver_id: int):
+    """The directory entry of whoever sent an offer: the local organisation, or a remote
+    authority the receiving organisation trusts with the signing key (named by slug when
+    several share it). None if there is none: the offer is refused."""
     if sender.key_id == "local":
-        org = db.session.scalar(select(Organisation).where(Organisation.slug == from_.get("slug")))
         directory.ensure_local_entries()
-        return next((e for e in directory.entries() if org and e.local_organisation_id == org.id),
-                    None)
-    entries = directory.authorities_with_key(sender.key_id)
+        return db.session.scalar(select(Authority).join(
+            Organisation, Organisation.id == Authority.local_organisation_id).where(
+            Organisation.slug == from_.get("slug")))
+    entries = directory.authorities_with_key(sender.key_id, receiver_id)
     return next((e for e in entries if e.slug == from_.get("slug")), entries[0] if entries else None)
 
 
@@ -50,7 +51,9 @@ def receive_offer(payload: dict, sender) -> dict:
         Referral.uid == packet["uid"][:36], Referral.direction == "incoming"))
     if existing is not None:
         return {"uid": existing.uid, "state": existing.state}
-    entry = _sender_entry(sender, packet["from"])
+    entry = _sender_entry(sender, packet["from"], org.id)
+    if entry is None:  # signed by a key this organisation does not trust
+        raise NotFound(N_("There is no such organisation here."))
     counterpart = {k: packet["from"].get(k) for k in ("name", "country", "slug")}
     # Replies go where the directory says the signing installation is, never where the
     # packet says (None: this installation).

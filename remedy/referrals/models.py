@@ -18,8 +18,13 @@ from remedy.extensions import db
 class Authority(db.Model):
     """An authority a case can be referred to: an organisation on this installation
     (`local_organisation_id`) or on another one (`base_url` and the organisation's `slug`
-    there, trusted by its keys). The directory is the installation's, kept by organisation
-    admins."""
+    there, trusted by its keys).
+
+    Who trusts an entry is who keeps it (`owner_organisation_id`): entries of the
+    installation (None: added by its operator or a system administrator) are everyone's;
+    an entry an organisation's admin added is that organisation's alone, so that no
+    organisation can route, or open the door to, another's cases. A local organisation
+    keeps its own entry."""
 
     __tablename__ = "authorities"
 
@@ -36,10 +41,15 @@ class Authority(db.Model):
     base_url: Mapped[str | None] = mapped_column(String(300))
     slug: Mapped[str | None] = mapped_column(String(64))
     contact_email: Mapped[str | None] = mapped_column(String(254))
+    owner_organisation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("organisations.id"), index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
-    local_organisation: Mapped[Organisation | None] = relationship()
+    local_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[local_organisation_id])
+    owner_organisation: Mapped[Organisation | None] = relationship(
+        foreign_keys=[owner_organisation_id])
     keys: Mapped[list["AuthorityKey"]] = relationship(
         back_populates="authority", cascade="all, delete-orphan", order_by="AuthorityKey.id")
 

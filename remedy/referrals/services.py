@@ -70,7 +70,7 @@ def _facts(entry: Authority) -> routing.AuthorityFacts:
 
 
 def routing_for(user: User, case: Case) -> tuple[routing.Routing, dict[int, Authority]]:
-    entries = {e.id: e for e in directory.entries()}
+    entries = {e.id: e for e in directory.entries(user.organisation_id)}
     result = routing.route(case_facts(case), [_facts(e) for e in entries.values()],
                            region=current_app.config["REFERRAL_REGION"],
                            own_organisation_id=user.organisation_id)
@@ -102,7 +102,7 @@ def prepare(user: User, case: Case, data: dict) -> tuple[Authority, str, dict, b
     errors = {}
     entry = None
     try:
-        entry = directory.authority(data.get("authority_id"))
+        entry = directory.authority(data.get("authority_id"), user.organisation_id)
     except NotFound:
         errors["authority_id"] = [N_("Choose an authority from the directory.")]
     if entry is not None and entry.local_organisation_id == user.organisation_id:

@@ -127,11 +127,12 @@ def _form_data(form: AuthorityForm) -> dict:
 
 
 def _directory_page(form=None, import_form=None, status=200, errors=None):
-    entries = directory.entries()
+    entries = directory.entries(current_user.organisation_id)
     return render_template(
         "referrals/directory.html", entries=entries, form=form or _fill(AuthorityForm(formdata=None)),
         import_form=import_form or ImportForm(formdata=None), import_errors=errors or {},
-        can_edit=at_least(current_user.role, ORG_ADMIN), saved=request.args.get("saved"),
+        can_edit=at_least(current_user.role, ORG_ADMIN),
+        editable={e.id for e in entries if directory.may_edit(current_user, e)}, saved=request.args.get("saved"),
         imported=_imported(request.args.get("imported"))), status
 
 
@@ -166,7 +167,7 @@ def add_authority():
 @bp.route("/directory/<int:authority_id>", methods=["GET", "POST"])
 @staff_required(ORG_ADMIN)
 def edit_authority(authority_id):
-    entry = directory.authority(authority_id)
+    entry = directory.editable(current_user, authority_id)
     if request.method == "POST":
         form = _fill(AuthorityForm())
         if form.validate():
@@ -197,7 +198,8 @@ def import_directory():
     except (ValueError, UnicodeDecodeError):
         items = "not json"
     try:
-        added, updated = directory.import_entries(items, actor=f"user:{current_user.id}")
+        added, updated = directory.import_entries(items, actor=f"user:{current_user.id}",
+                                                  owner_id=current_user.organisation_id)
     except ValidationFailed as failure:
         return _directory_page(import_form=form, status=422,
                                errors=translate_fields(failure.fields))
@@ -207,6 +209,7 @@ def import_directory():
 @bp.get("/directory/export.json")
 @staff_required()
 def export_directory():
-    body = json.dumps(directory.export_entries(), ensure_ascii=False, indent=2)
+    body = json.dumps(directory.export_entries(current_user.organisation_id), ensure_ascii=False,
+                      indent=2)
     return Response(body, mimetype="application/json", headers={
         "Content-Disposition": "attachment; filename=remedy-directory.json"})
