@@ -63,7 +63,8 @@ def referral_json(referral, *, full: bool = False) -> dict:
 @bp.post("/referrals")
 @api_staff()
 def create_referral():
-    """`{"case_id", "authority_id", "message"}`; `?preview=1` returns the packet unsent."""
+    """`{"case_id", "authority_id", "message", "draft"}`: sent at once, or with `"draft":
+    true` kept to send later (step `send`); `?preview=1` returns the packet unsent."""
     data = json_body()
     if as_id(data.get("case_id")) is None:
         raise ValidationFailed(N_("Some answers need attention."),
@@ -75,7 +76,8 @@ def create_referral():
                         "personal_data": personal})
 
     def make():
-        return referral_json(services.refer(g.api_user, case, data), full=True), 201
+        return referral_json(services.refer(g.api_user, case, data,
+                                            draft=data.get("draft") is True), full=True), 201
 
     return idempotent(f"referral:{g.api_user.id}", make)
 
@@ -100,7 +102,7 @@ def read_referral(referral_id):
 @bp.post("/referrals/<int:referral_id>/steps")
 @api_staff()
 def referral_step(referral_id):
-    """`{"action": "acknowledge|request_info|answer|accept|decline|conclude|withdraw",
+    """`{"action": "send|acknowledge|request_info|answer|accept|decline|conclude|withdraw",
     "text"}`."""
     data = json_body()
     found = services.referral_for(g.api_user, referral_id)

@@ -73,8 +73,7 @@ def side_of(direction: str) -> str:
 
 def allowed_actions(direction: str, state: str) -> list[str]:
     side = side_of(direction)
-    return [name for name, a in ACTIONS.items()
-            if a.side == side and state in a.sources and name != "send"]
+    return [name for name, a in ACTIONS.items() if a.side == side and state in a.sources]
 
 
 def check_step(action: str, direction: str, state: str, text: str | None) -> dict:

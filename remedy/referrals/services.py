@@ -4,7 +4,7 @@ and reaches the other side as a federation message (in-process when both are her
 
 import uuid
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 from flask import current_app
 from sqlalchemy import func, select
@@ -125,24 +125,37 @@ def prepare(user: User, case: Case, data: dict) -> tuple[Authority, str, dict, b
     return entry, message, packet, personal
 
 
-def refer(user: User, case: Case, data: dict) -> Referral:
-    """Send the case to an authority: the packet is frozen as sent, the complainant's
-    timeline says where their case went, the other side gets an offer."""
+def refer(user: User, case: Case, data: dict, *, draft: bool = False) -> Referral:
+    """Send the case to an authority (or keep it as a draft to send later)."""
     if db.session.scalar(select(Referral.id).where(
             Referral.case_id == case.id, Referral.direction == "outgoing",
-            Referral.state.in_(domain.OPEN_STATES | {domain.ACCEPTED}))):
+            Referral.state.in_(domain.OPEN_STATES | {domain.ACCEPTED, domain.DRAFT}))):
         raise Conflict(N_("This case is already referred; withdraw that referral first."))
     entry, message, packet, personal = prepare(user, case, data)
     referral = Referral(
         uid=packet["uid"], organisation_id=user.organisation_id, direction="outgoing",
-        authority=entry, counterpart=packet["to"], case=case, state=domain.SENT,
-        message=message, packet=packet, personal_data=personal,
-        reply_due=utcnow().date() + timedelta(days=current_app.config["REFERRAL_REPLY_DAYS"]),
-        created_by_id=user.id, sent_at=utcnow())
-    referral.events.append(ReferralEvent(action="send", side=domain.SENDER, text=message,
-                                         actor=actor_of(user)))
+        authority=entry, counterpart=packet["to"], case=case, state=domain.DRAFT,
+        message=message, packet=packet, personal_data=personal, created_by_id=user.id)
     db.session.add(referral)
     db.session.flush()
+    if draft:
+        audit.record("referral.drafted", actor=actor_of(user), subject_type="case",
+                     subject_id=case.id, organisation_id=user.organisation_id,
+                     new={"referral": referral.id, "authority": entry.id})
+        commit()
+        return referral
+    return _send(user, referral, packet, personal)
+
+
+def _send(user: User, referral: Referral, packet: dict, personal: bool) -> Referral:
+    """The packet is frozen as sent, the complainant's timeline says where their case went,
+    the other side gets an offer."""
+    entry, case = referral.authority, referral.case
+    referral.packet, referral.personal_data = packet, personal
+    referral.state, referral.sent_at = domain.SENT, utcnow()
+    referral.reply_due = date.fromisoformat(packet["reply_due"])
+    referral.events.append(ReferralEvent(action="send", side=domain.SENDER,
+                                         text=referral.message, actor=actor_of(user)))
     transport.send(OFFER, {"packet": packet}, destination=_destination(referral),
                    organisation_id=user.organisation_id)
     if case.complaint is not None:
@@ -155,6 +168,16 @@ def refer(user: User, case: Case, data: dict) -> Referral:
                       "personal_data": personal})
     commit()
     return referral
+
+
+def send_draft(user: User, referral: Referral) -> Referral:
+    """A draft goes as the case and the consent stand now (checked again, built again)."""
+    if referral.direction != "outgoing" or referral.state != domain.DRAFT:
+        raise ValidationFailed(INVALID, {"action": [N_("This step is not possible now.")]})
+    _entry, _message, packet, personal = prepare(user, referral.case, {
+        "authority_id": referral.authority_id, "message": referral.message})
+    packet["uid"] = referral.uid
+    return _send(user, referral, packet, personal)
 
 
 # --- reading ----------------------------------------------------------------------------------
@@ -201,16 +224,21 @@ def record_step(referral: Referral, action: str, side: str, text: str | None, ac
 
 def take_step(user: User, referral: Referral, action: str, text: str | None = None) -> Referral:
     """One step by this side (accept, decline, ask, answer, conclude, withdraw...)."""
+    if action == "send":
+        return send_draft(user, referral)
     text = clean_text(text) if isinstance(text, str) else None
     errors = domain.check_step(action, referral.direction, referral.state, text)
     if errors:
         raise ValidationFailed(INVALID, errors)
-    side = domain.side_of(referral.direction)
-    record_step(referral, action, side, text or None, actor_of(user))
+    never_sent = referral.state == domain.DRAFT
+    record_step(referral, action, domain.side_of(referral.direction), text or None,
+                actor_of(user))
     if action == "accept":
         _open_case(referral)
-    transport.send(STEP, {"uid": referral.uid, "action": action, "text": text or None},
-                   destination=_destination(referral), organisation_id=referral.organisation_id)
+    if not never_sent:  # the other side knows nothing of a draft
+        transport.send(STEP, {"uid": referral.uid, "action": action, "text": text or None},
+                       destination=_destination(referral),
+                       organisation_id=referral.organisation_id)
     audit.record(f"referral.{action}", actor=actor_of(user), subject_type="referral",
                  subject_id=referral.id, organisation_id=referral.organisation_id)
     commit()

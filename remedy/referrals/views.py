@@ -49,8 +49,9 @@ def new_referral(case_id):
     if request.method == "POST" and form.validate():
         data = {"authority_id": form.authority_id.data, "message": form.message.data}
         try:
-            if request.form.get("action") == "send":
-                referral = services.refer(current_user, case, data)
+            if request.form.get("action") in ("send", "draft"):
+                referral = services.refer(current_user, case, data,
+                                          draft=request.form.get("action") == "draft")
                 return redirect(url_for("referrals.referral", referral_id=referral.id))
             _entry, _message, packet, personal = services.prepare(current_user, case, data)
         except (ValidationFailed, Conflict) as failure:
@@ -91,7 +92,7 @@ def referral(referral_id):
     return _referral_page(services.referral_for(current_user, referral_id))
 
 
-@bp.post("/referrals/<int:referral_id>/<any(acknowledge, request_info, answer, accept, decline, conclude, withdraw):action>")
+@bp.post("/referrals/<int:referral_id>/<any(send, acknowledge, request_info, answer, accept, decline, conclude, withdraw):action>")
 @staff_required()
 def step(referral_id, action):
     found = services.referral_for(current_user, referral_id)

@@ -152,3 +152,24 @@ def test_a_refused_message_within_the_installation_is_not_retried(app, staff):
     with app_context(app):
         failed = db.session.get(OutgoingMessage, message_id)
         assert (failed.status, failed.attempts) == ("failed", 1)
+
+
+def test_a_draft_reaches_nobody_until_it_is_sent(app, token, as_role):
+    _, _, case_id = swedish_deployer_case(app)
+    client = app.test_client()
+    ours, theirs = bearer(token("caseworker")), bearer(token("other"))
+    _, target = _other_org_authority(client, ours, case_id)
+    draft = client.post("/api/v1/referrals", json={
+        "case_id": case_id, "authority_id": target["authority"]["id"], "draft": True,
+        "message": "Drafted first, sent after a check."}, headers=ours).get_json()
+    assert draft["state"] == "draft" and draft["allowed_actions"] == ["send", "withdraw"]
+    run_jobs(app)
+    assert client.get("/api/v1/referrals", headers=theirs).get_json()["total"] == 0
+    page = as_role("caseworker").get(f"/referrals/{draft['id']}").get_data(as_text=True)
+    assert "This is a draft" in page and "Send the referral" in page
+    sent = client.post(f"/api/v1/referrals/{draft['id']}/steps", json={"action": "send"},
+                       headers=ours).get_json()
+    assert sent["state"] == "sent" and sent["reply_due"] and sent["uid"] == draft["uid"]
+    run_jobs(app)
+    [incoming] = client.get("/api/v1/referrals", headers=theirs).get_json()["items"]
+    assert incoming["uid"] == draft["uid"] and incoming["state"] == "sent"
