@@ -173,7 +173,7 @@ EXPECTED = {
     ('POST', '/federation/v1/messages'): {'anon': 401, 'complainant': 401, 'caseworker': 401, 'supervisor': 401, 'org_admin': 401, 'other': 401},
     ('GET', '/referrals'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/referrals/<int:referral_id>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
-    ('POST', '/referrals/<int:referral_id>/<any(acknowledge, request_info, answer, accept, decline, conclude, withdraw):action>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 302)},
+    ('POST', '/referrals/<int:referral_id>/<any(send, acknowledge, request_info, answer, accept, decline, conclude, withdraw):action>'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 302)},
 }
 
 
