@@ -142,6 +142,8 @@ TIMELINE_EVENTS.update({
                            "before; your first complaint goes on"),
     "referral_sent": N_("Your complaint was passed to an authority in another country that can "
                         "act on it"),
+    "referral_info_requested": N_("The authority your complaint was passed to asked for more "
+                                  "information; your caseworker may contact you"),
     "referral_accepted": N_("The authority your complaint was passed to has taken it up"),
     "referral_declined": N_("The authority your complaint was passed to did not take it up; "
                             "your caseworker will tell you what happens next"),

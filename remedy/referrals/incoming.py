@@ -17,8 +17,8 @@ from remedy.referrals.models import Authority, Referral, ReferralEvent
 from remedy.referrals.services import INVALID, record_step
 
 # What the complainant reads when the receiving authority takes a step (the sender's case).
-TIMELINE = {"accept": "referral_accepted", "decline": "referral_declined",
-            "conclude": "referral_concluded"}
+TIMELINE = {"request_info": "referral_info_requested", "accept": "referral_accepted",
+            "decline": "referral_declined", "conclude": "referral_concluded"}
 # What puts the sending case in front of its caseworker again.
 ATTENTION = {"request_info": "referral_info_requested", "accept": "referral_accepted",
              "decline": "referral_declined", "conclude": "referral_concluded"}

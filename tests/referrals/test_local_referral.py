@@ -98,7 +98,9 @@ def test_a_referral_goes_both_ways_and_the_complainant_is_told(app, token):
     tracked = client.get(f"/api/v1/complaints/{reference}",
                          headers={"X-Remedy-Secret": secret}).get_json()
     kinds = [e["kind"] for e in tracked["timeline"]]
-    assert {"referral_sent", "referral_accepted", "referral_concluded"} <= set(kinds)
+    assert {"referral_sent", "referral_info_requested", "referral_accepted",
+            "referral_concluded"} <= set(kinds)
+    assert "When did the account data leak?" not in str(tracked)  # the question is for staff
     assert any("stopped sharing" in (e.get("body") or "") for e in tracked["timeline"])
 
     with app_context(app):  # the receiver's new case, linked to the referral
