@@ -418,8 +418,10 @@ def aggregate(organisation_id: int | None = None, *,
     collecting = gc.isenabled()
     gc.disable()
     try:
+        # The bound on both tables lets the join start at `last_id` (PostgreSQL would
+        # otherwise merge from the first complaint for every batch: quadratic).
         while chunk := db.session.execute(
-                rows_query.where(ComplaintSignature.complaint_id > last_id)
+                rows_query.where(ComplaintSignature.complaint_id > last_id, Complaint.id > last_id)
                 .order_by(ComplaintSignature.complaint_id).limit(batch)).all():
             sigs = [(row.organisation_id, to_signature(row)) for row in chunk]
             blocks.read_first_contacts(sigs)
@@ -537,9 +539,9 @@ class _Blocks:
         return counts
 
 
-MAX_GROUPS_PER_BLOCK = 20
+MAX_GROUPS_PER_BLOCK = 8
 # Group starts compared with one complaint in a whole run, at most (the newest).
-MAX_ANCHORS = 40
+MAX_ANCHORS = 16
 # Suggestions a complaint gets in a whole run: the groups it fits best.
 LINKS_PER_COMPLAINT = 3
 # A complaint joined to a group with less than this score still serves as a group's start,
