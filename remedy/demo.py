@@ -127,8 +127,15 @@ def seed_demo():
     from remedy.referrals.directory import import_entries
 
     added, _ = import_entries(DIRECTORY, actor="seed-demo")
+    create_user(email=RECEIVER[0], role="caseworker", organisation=organisation_by_slug(
+        RECEIVER[1]), password=DEMO_PASSWORD, actor="seed-demo")
     click.echo(f"the directory of authorities lists {added} authorities outside this "
-               "installation (see a case's 'Refer to another authority')")
+               "installation (see a case's 'Refer to another authority'); referrals to the "
+               f"Demo Data Protection Authority arrive at /referrals for {RECEIVER[0]}")
+
+
+# Someone at another organisation of the demo, to receive referrals.
+RECEIVER = ("caseworker@demo-dpa.example.org", "demo-dpa")
 
 
 # Authorities outside this installation, for routing to show (none is on Remedy yet).

@@ -41,6 +41,7 @@ def test_seed_demo_creates_once(app):
     assert first.exit_code == 0 and "created 4 organisations, 3 staff and 7 complaints" in first.output
     assert "try tracking a demo complaint" in first.output
     assert "the directory of authorities lists 2 authorities" in first.output
+    assert "arrive at /referrals for caseworker@demo-dpa.example.org" in first.output
     link = first.output.split("who can answer at ")[1].split()[0]
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     assert app.test_client().get(path).status_code == 302  # the respondent's portal opens
