@@ -12,10 +12,12 @@ def init_app(app) -> None:
     from remedy.core.hooks import add_once
     from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.federation import inbox, rotation
-    from remedy.referrals import directory, domain, incoming, routing, services, views
+    from remedy.referrals import directory, domain, incoming, receivers, routing, services, views
 
+    receivers.connect()
     inbox.HANDLERS.update({services.OFFER: incoming.receive_offer,
                               services.STEP: incoming.receive_step,
+                              services.ERASE: incoming.receive_erasure,
                               rotation.KIND: directory.learn_rotated_key})
     add_once(inbox.KEY_LOOKUPS, directory.trusted_key)
     add_once(rotation.PEER_URLS, directory.peer_urls)

@@ -123,3 +123,21 @@ def receive_step(payload: dict, sender) -> dict:
                  subject_type="referral", subject_id=referral.id,
                  organisation_id=referral.organisation_id)
     return {"uid": uid, "state": referral.state}
+
+
+def receive_erasure(payload: dict, sender) -> dict:
+    """The sender erased the complainant's data: so does the copy received here (and the
+    title of a case opened from it)."""
+    uid = payload.get("uid")
+    referral = db.session.scalar(select(Referral).where(
+        Referral.uid == uid, Referral.direction == "incoming")) if isinstance(uid, str) else None
+    if referral is None or not _party(referral, sender):
+        raise NotFound(N_("There is no such referral."))
+    referral.packet = packets.erased(referral.packet)
+    referral.personal_data = False
+    if referral.case is not None:
+        referral.case.summary_title = packets.ERASED
+    audit.record("referral.erased", actor=f"federation:{sender.key_id}",
+                 subject_type="referral", subject_id=referral.id,
+                 organisation_id=referral.organisation_id)
+    return {"uid": uid, "erased": True}

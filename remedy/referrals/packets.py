@@ -13,6 +13,7 @@ from remedy.registry.models import AISystem
 
 FORMAT = "remedy-referral/1"
 WITHHELD = "[withheld]"
+ERASED = "[erased]"
 
 
 def _respondent(entry, as_named: str | None) -> dict | None:
@@ -95,3 +96,19 @@ def build(case: Case, *, uid: str, sender: dict, receiver: dict, message: str,
         "complainant": _complainant(complaint, consented) if complaint is not None else None,
     }
     return packet, consented
+
+
+def erased(packet: dict) -> dict:
+    """The packet without the complainant's words and identity (after an erasure): what
+    stays is what statistics and the authorities' own records need."""
+    erased_packet = {**packet, "personal_data": "withheld"}
+    if packet.get("complainant") is not None:
+        erased_packet["complainant"] = {"pseudonym": ERASED}
+    part = dict(packet.get("case") or {})
+    for name in ("title", "narrative"):
+        if part.get(name):
+            part[name] = ERASED
+    if part.get("other_rights"):
+        part["other_rights"] = []
+    erased_packet["case"] = part
+    return erased_packet

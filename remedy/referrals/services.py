@@ -27,7 +27,7 @@ from remedy.referrals import directory, domain, packets, routing
 from remedy.referrals.models import Authority, Referral, ReferralEvent
 
 INVALID = N_("Some answers need attention.")
-OFFER, STEP = "referral.offer", "referral.step"
+OFFER, STEP, ERASE = "referral.offer", "referral.step", "referral.erase"
 
 
 # --- routing ----------------------------------------------------------------------------------
@@ -258,3 +258,34 @@ def _open_case(referral: Referral) -> Case:
     db.session.flush()
     referral.case = case
     return case
+
+
+# --- when the complainant withdraws or is erased ----------------------------------------------
+
+
+def withdraw_for_complaint(case: Case) -> None:
+    """The complainant withdrew: the case's referrals are withdrawn, and the authorities told
+    (one that had accepted sees its case flagged); in the caller's transaction."""
+    for referral in referrals_of_case(case):
+        if referral.direction != "outgoing" or referral.state not in (
+                domain.OPEN_STATES | {domain.DRAFT, domain.ACCEPTED}):
+            continue
+        told = referral.state != domain.DRAFT
+        record_step(referral, "withdraw", domain.SENDER, None, "complainant")
+        if told:
+            transport.send(STEP, {"uid": referral.uid, "action": "withdraw", "text": None},
+                           destination=_destination(referral),
+                           organisation_id=referral.organisation_id)
+
+
+def erase_for_complaint(case: Case) -> None:
+    """Erasure reaches what was sent: the kept packet loses the complainant's words and
+    identity, and every authority that received it is asked to do the same (GDPR Art. 19);
+    in the caller's transaction."""
+    for referral in referrals_of_case(case):
+        if referral.direction != "outgoing":
+            continue
+        referral.packet = packets.erased(referral.packet)
+        if referral.sent_at is not None:
+            transport.send(ERASE, {"uid": referral.uid}, destination=_destination(referral),
+                           organisation_id=referral.organisation_id)

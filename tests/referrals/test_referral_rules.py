@@ -173,3 +173,54 @@ def test_a_draft_reaches_nobody_until_it_is_sent(app, token, as_role):
     run_jobs(app)
     [incoming] = client.get("/api/v1/referrals", headers=theirs).get_json()["items"]
     assert incoming["uid"] == draft["uid"] and incoming["state"] == "sent"
+
+
+def test_a_withdrawn_complaint_withdraws_its_referral_everywhere(app, token):
+    reference, secret, case_id = swedish_deployer_case(app)
+    client = app.test_client()
+    ours, theirs = bearer(token("caseworker")), bearer(token("other"))
+    _, target = _other_org_authority(client, ours, case_id)
+    sent = _send(client, ours, case_id, target["authority"]["id"])
+    run_jobs(app)
+    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
+    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
+                           headers=theirs).get_json()
+    run_jobs(app)
+    withdrawn = client.post(f"/api/v1/complaints/{reference}/withdraw", json={},
+                            headers={"X-Remedy-Secret": secret})
+    assert withdrawn.status_code == 200
+    run_jobs(app)
+    assert client.get(f"/api/v1/referrals/{sent['id']}", headers=ours).get_json()[
+        "state"] == "withdrawn"
+    assert client.get(f"/api/v1/referrals/{incoming['id']}", headers=theirs).get_json()[
+        "state"] == "withdrawn"
+    with app_context(app):
+        assert db.session.get(Case, accepted["case_id"]).attention_reason == "referral_withdrawn"
+
+
+def test_erasure_reaches_the_packet_sent_and_the_copy_received(app, token, as_role):
+    from tests.web import post_form
+
+    _, _, case_id = swedish_deployer_case(
+        app, consents={"contact": True, "share_across_borders": True})
+    client = app.test_client()
+    ours, theirs = bearer(token("caseworker")), bearer(token("other"))
+    _, target = _other_org_authority(client, ours, case_id)
+    sent = _send(client, ours, case_id, target["authority"]["id"])
+    run_jobs(app)
+    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
+    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
+                           headers=theirs).get_json()
+    assert "ana@example.org" in str(accepted["packet"])
+    erased = post_form(as_role("supervisor"), f"/cases/{case_id}/erase",
+                       {"reason": "The complainant asked.", "confirm": "y"})
+    assert erased.status_code == 302
+    run_jobs(app)
+    for side, referral_id in ((ours, sent["id"]), (theirs, incoming["id"])):
+        packet = client.get(f"/api/v1/referrals/{referral_id}", headers=side).get_json()["packet"]
+        assert "ana@example.org" not in str(packet) and "Ana Berg" not in str(packet)
+        assert packet["case"]["narrative"] == "[erased]"
+        assert packet["complainant"] == {"pseudonym": "[erased]"}
+        assert packet["case"]["sector"] == "employment"  # what statistics need stays
+    with app_context(app):
+        assert db.session.get(Case, accepted["case_id"]).summary_title == "[erased]"
