@@ -117,3 +117,7 @@ FEDERATION_MAX_ATTEMPTS = 12
 FEDERATION_TIMEOUT_SECONDS = 10
 # After `remedy federation-keys --rotate`, days the previous key stays valid.
 FEDERATION_KEY_OVERLAP_DAYS = 7
+
+# The public observatory: counts below this are suppressed, and every published count is
+# rounded to a multiple of it.
+OBSERVATORY_THRESHOLD = 5

@@ -139,6 +139,7 @@ def register_blueprints(app: Flask) -> None:
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
+    from remedy.observatory import api as _observatory_api  # noqa: F401  (routes on api_bp)
     from remedy.pages import bp as pages_bp
     from remedy.referrals import api as _referrals_api  # noqa: F401  (routes on api_bp)
     from remedy.referrals import bp as referrals_bp

@@ -54,6 +54,7 @@ EXPECTED = {
     ('POST', '/api/v1/complaints/<reference>/evidence'): {'anon': (401, 401), 'complainant': (422, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
     ('POST', '/api/v1/complaints/<reference>/messages'): {'anon': (401, 401), 'complainant': (422, 401), 'caseworker': (422, 404), 'supervisor': (422, 404), 'org_admin': (422, 404), 'other': (404, 422)},
     ('POST', '/api/v1/complaints/<reference>/withdraw'): {'anon': (401, 401), 'complainant': (200, 401), 'caseworker': (401, 401), 'supervisor': (401, 401), 'org_admin': (401, 401), 'other': (401, 401)},
+    ('GET', '/api/v1/observatory/stats'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/api/v1/registry/respondents'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('PATCH', '/api/v1/registry/respondents/<int:respondent_id>'): {'anon': 401, 'complainant': 401, 'caseworker': 403, 'supervisor': 200, 'org_admin': 200, 'other': 403},
     ('GET', '/cases'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},

@@ -14,6 +14,7 @@ from remedy.federation.jobs import sweep_federation
 from remedy.intake.jobs import purge_unclaimed_evidence
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
+from remedy.observatory.jobs import refresh_rollups
 from remedy.referrals.jobs import check_referral_deadlines
 from remedy.responses.jobs import check_respondent_deadlines
 
@@ -28,6 +29,7 @@ PERIODIC = [
     (check_respondent_deadlines, "default", "15 6 * * *"),
     (sweep_federation, "default", 60),
     (check_referral_deadlines, "default", "20 6 * * *"),
+    (refresh_rollups, "default", 300),
 ]
 
 

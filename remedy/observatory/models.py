@@ -1,0 +1,38 @@
+"""The observatory's rollups: complaints counted by month and the public dimensions, kept
+up to date by jobs, so that a page view never scans the complaints."""
+
+from datetime import date, datetime
+
+from sqlalchemy import Date, ForeignKey, Index, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column
+
+from remedy.core.db import UTCDateTime, utcnow
+from remedy.extensions import db
+
+
+class ComplaintCount(db.Model):
+    """How many complaints an organisation received in a month with these characteristics
+    (rights as the bits of `cases.domain.RIGHTS_BITS`)."""
+
+    __tablename__ = "observatory_counts"
+    __table_args__ = (Index("ix_observatory_counts_month", "month", "organisation_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    month: Mapped[date] = mapped_column(Date)
+    organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
+    country: Mapped[str] = mapped_column(String(2), default="")
+    sector: Mapped[str] = mapped_column(String(32), default="")
+    filer_type: Mapped[str] = mapped_column(String(32), default="")
+    state: Mapped[str] = mapped_column(String(32), default="")
+    rights_mask: Mapped[int] = mapped_column(Integer, default=0)
+    count: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RollupRun(db.Model):
+    """When the rollups were last brought up to date (changes after it are refreshed next)."""
+
+    __tablename__ = "observatory_rollup_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    refreshed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    rows: Mapped[int] = mapped_column(Integer, default=0)
