@@ -140,6 +140,8 @@ def register_blueprints(app: Flask) -> None:
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
     from remedy.observatory import api as _observatory_api  # noqa: F401  (routes on api_bp)
+    from remedy.observatory import bp as observatory_bp
+    from remedy.observatory import views as _observatory_views  # noqa: F401
     from remedy.pages import bp as pages_bp
     from remedy.referrals import api as _referrals_api  # noqa: F401  (routes on api_bp)
     from remedy.referrals import bp as referrals_bp
@@ -161,6 +163,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(collective_bp)
     app.register_blueprint(referrals_bp)
     app.register_blueprint(federation_bp)
+    app.register_blueprint(observatory_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

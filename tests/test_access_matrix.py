@@ -86,6 +86,9 @@ EXPECTED = {
     ('POST', '/password/forgot'): {'anon': 422, 'complainant': 422, 'caseworker': 422, 'supervisor': 422, 'org_admin': 422, 'other': 422},
     ('GET', '/password/reset/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
     ('POST', '/password/reset/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
+    ('GET', '/observatory'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/observatory/data'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/observatory/data/<any(month, country, sector, rights_dimension, filer_type, state):group>.<any(csv, json):fmt>'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/privacy'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/registry'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/registry/respondents/<int:respondent_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
@@ -339,7 +342,7 @@ def _url(rule, world, target):
         "entry_id": world["own"]["respondent_id"], "kind_path": "respondents",
         "decision": "confirm", "referral_id": world[target]["referral_id"],
         "action": "acknowledge",  # a receiver's step: refused to the sender, taken by "other"
-        "authority_id": world["authority_id"],
+        "authority_id": world["authority_id"], "group": "sector", "fmt": "csv",
     }
     url = rule.rule
     for name, value in values.items():
