@@ -88,7 +88,7 @@ EXPECTED = {
     ('POST', '/password/reset/<token>'): {'anon': 400, 'complainant': 400, 'caseworker': 400, 'supervisor': 400, 'org_admin': 400, 'other': 400},
     ('GET', '/observatory'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/observatory/data'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
-    ('GET', '/observatory/data/<any(month, country, sector, rights_dimension, filer_type, state):group>.<any(csv, json):fmt>'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
+    ('GET', '/observatory/data/<any(month, country, sector, rights_dimension, filer_type, state, outcome):group>.<any(csv, json):fmt>'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/privacy'): {'anon': 200, 'complainant': 200, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/registry'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/registry/respondents/<int:respondent_id>'): {'anon': 302, 'complainant': 302, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},

@@ -32,6 +32,7 @@ def upgrade():
     sa.Column('sector', sa.String(length=32), nullable=False),
     sa.Column('filer_type', sa.String(length=32), nullable=False),
     sa.Column('state', sa.String(length=32), nullable=False),
+    sa.Column('outcome', sa.String(length=32), server_default='open', nullable=False),
     sa.Column('rights_mask', sa.Integer(), nullable=False),
     sa.Column('count', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['organisation_id'], ['organisations.id'], name=op.f('fk_observatory_counts_organisation_id_organisations')),

@@ -241,6 +241,7 @@ def put_remedy(case: Case, *, actor: str, remedy_type, status="sought", due_on=N
     respondent in its answer. The complainant hears of one that is on the table."""
     remedy = Remedy(**_parse_remedy(remedy_type, status, due_on, follow_up), offered_by=offered_by)
     case.remedies.append(remedy)
+    case.updated_at = utcnow()  # the observatory counts remedies with their case
     db.session.flush()
     audit.record("remedy.added", actor=actor, subject_type="case", subject_id=case.id,
                  organisation_id=case.organisation_id,
@@ -284,6 +285,7 @@ def update_remedy(user: User, case: Case, remedy_id: int, *, status, due_on=None
     values = _parse_remedy(remedy.remedy_type, status, due_on, follow_up)
     old = {"status": remedy.status}
     remedy.status, remedy.due_on, remedy.follow_up = values["status"], values["due_on"], values["follow_up"]
+    case.updated_at = utcnow()  # the observatory counts remedies with their case
     audit.record("remedy.updated", actor=actor_of(user), subject_type="case", subject_id=case.id,
                  organisation_id=case.organisation_id, old=old,
                  new={"remedy": remedy.id, "status": remedy.status})

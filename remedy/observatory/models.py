@@ -24,6 +24,8 @@ class ComplaintCount(db.Model):
     sector: Mapped[str] = mapped_column(String(32), default="")
     filer_type: Mapped[str] = mapped_column(String(32), default="")
     state: Mapped[str] = mapped_column(String(32), default="")
+    # `rollups.OUTCOMES`: open, remedy_obtained, closed_without_remedy, inadmissible, withdrawn
+    outcome: Mapped[str] = mapped_column(String(32), default="open", server_default="open")
     rights_mask: Mapped[int] = mapped_column(Integer, default=0)
     count: Mapped[int] = mapped_column(Integer, default=0)
 

@@ -4,9 +4,10 @@ GROUP BY on an index range) whenever something in it changed; the whole table on
 
 from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import delete, func, or_, select
+from sqlalchemy import case as when
+from sqlalchemy import delete, exists, func, or_, select
 
-from remedy.cases.models import Case
+from remedy.cases.models import Case, Remedy
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
@@ -26,23 +27,39 @@ def _bounds(month: date) -> tuple[datetime, datetime]:
             datetime.combine(next_month(month), time(), tzinfo=UTC))
 
 
+OUTCOMES = ("open", "remedy_obtained", "closed_without_remedy", "inadmissible", "withdrawn")
+
+
+def _outcome():
+    """How a case ended, as the observatory counts it: a remedy carried out comes first."""
+    implemented = exists().where(Remedy.case_id == Case.id, Remedy.status == "implemented")
+    return when((implemented, "remedy_obtained"), (Case.state == "inadmissible", "inadmissible"),
+                (Case.state == "withdrawn", "withdrawn"),
+                (Case.state == "closed", "closed_without_remedy"), else_="open")
+
+
 def refresh(organisation_id: int, month: date) -> int:
     """Count one month of one organisation again (in the caller's transaction)."""
     start, end = _bounds(month)
     db.session.execute(delete(ComplaintCount).where(
         ComplaintCount.organisation_id == organisation_id, ComplaintCount.month == month))
+    outcome = _outcome().label("outcome")
+    counted = (select(func.coalesce(Complaint.complainant_country, "").label("country"),
+                      func.coalesce(Case.sector, "").label("sector"),
+                      func.coalesce(Case.filer_type, "").label("filer_type"),
+                      Case.state.label("state"), Case.rights_mask.label("mask"), outcome)
+               .join(Complaint, Complaint.id == Case.complaint_id)
+               .where(Case.organisation_id == organisation_id, Complaint.received_at >= start,
+                      Complaint.received_at < end)).subquery()
     rows = db.session.execute(
-        select(func.coalesce(Complaint.complainant_country, ""), func.coalesce(Case.sector, ""),
-               func.coalesce(Case.filer_type, ""), Case.state, Case.rights_mask, func.count())
-        .join(Complaint, Complaint.id == Case.complaint_id)
-        .where(Case.organisation_id == organisation_id, Complaint.received_at >= start,
-               Complaint.received_at < end)
-        .group_by(Complaint.complainant_country, Case.sector, Case.filer_type, Case.state,
-                  Case.rights_mask)).all()
+        select(counted.c.country, counted.c.sector, counted.c.filer_type, counted.c.state,
+               counted.c.mask, counted.c.outcome, func.count())
+        .group_by(counted.c.country, counted.c.sector, counted.c.filer_type, counted.c.state,
+                  counted.c.mask, counted.c.outcome)).all()
     db.session.add_all(ComplaintCount(
         month=month, organisation_id=organisation_id, country=country, sector=sector,
-        filer_type=filer_type, state=state, rights_mask=mask, count=count)
-        for country, sector, filer_type, state, mask, count in rows)
+        filer_type=filer_type, state=state, rights_mask=mask, outcome=result, count=count)
+        for country, sector, filer_type, state, mask, result, count in rows)
     return len(rows)
 
 

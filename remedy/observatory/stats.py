@@ -17,7 +17,7 @@ from remedy.extensions import db
 from remedy.observatory import suppression
 from remedy.observatory.models import ComplaintCount
 
-GROUPS = ("month", "country", "sector", "rights_dimension", "filer_type", "state")
+GROUPS = ("month", "country", "sector", "rights_dimension", "filer_type", "state", "outcome")
 INVALID = N_("Some answers need attention.")
 
 
@@ -60,7 +60,7 @@ def parse(args) -> Filters:
     group_by = args.get("group_by") or "month"
     if group_by not in GROUPS:
         errors["group_by"] = [N_("Group by month, country, sector, rights_dimension, "
-                                 "filer_type or state.")]
+                                 "filer_type, state or outcome.")]
     if errors:
         raise ValidationFailed(INVALID, errors)
     applied = {k: v for k, v in (("from", args.get("from")), ("to", args.get("to")),
@@ -96,7 +96,8 @@ def raw_counts(filters: Filters) -> dict[str, int]:
         return {name: int(value) for name, value in zip(RIGHTS_BITS, row, strict=True) if value}
     column = {"month": ComplaintCount.month, "country": ComplaintCount.country,
               "sector": ComplaintCount.sector, "filer_type": ComplaintCount.filer_type,
-              "state": ComplaintCount.state}[filters.group_by]
+              "state": ComplaintCount.state,
+              "outcome": ComplaintCount.outcome}[filters.group_by]
     rows = db.session.execute(select(column, func.sum(ComplaintCount.count))
                               .where(*conditions).group_by(column)).all()
     return {(key.strftime("%Y-%m") if isinstance(key, date) else key): int(count)

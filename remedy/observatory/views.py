@@ -21,7 +21,12 @@ TITLES = {
     "country": N_("Countries of the complainants"),
     "filer_type": N_("Who complained"),
     "state": N_("Where the complaints stand"),
+    "outcome": N_("Outcomes, and remedies obtained"),
 }
+OUTCOMES = {"open": N_("Still being handled"), "remedy_obtained": N_("A remedy was obtained"),
+            "closed_without_remedy": N_("Closed without a remedy"),
+            "inadmissible": N_("Not something the organisation could deal with"),
+            "withdrawn": N_("Withdrawn by the complainant")}
 FILERS = {"individual": N_("Individuals"), "group": N_("Groups of people"),
           "representative_org": N_("Organisations for affected people")}
 CACHE = "public, max-age=300"
@@ -32,7 +37,7 @@ def label(group: str, key: str) -> str:
     if group == "country":
         return country_name(key) or key
     names = {"sector": SECTORS, "rights_dimension": RIGHTS_DIMENSIONS, "filer_type": FILERS,
-             "state": STATE_NAMES}.get(group)
+             "state": STATE_NAMES, "outcome": OUTCOMES}.get(group)
     return translate(names[key]) if names and key in names else key
 
 
@@ -64,7 +69,7 @@ def index():
     return response
 
 
-@bp.get("/observatory/data/<any(month, country, sector, rights_dimension, filer_type, state):group>.<any(csv, json):fmt>")
+@bp.get("/observatory/data/<any(month, country, sector, rights_dimension, filer_type, state, outcome):group>.<any(csv, json):fmt>")
 def data(group, fmt):
     """One table as open data, with the filters of the query string."""
     table = stats.published(replace(stats.parse(request.args), group_by=group))

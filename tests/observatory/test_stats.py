@@ -56,3 +56,29 @@ def test_wrong_filters_are_named(app):
     assert response.status_code == 422
     assert set(response.get_json()["error"]["fields"]) == {"from", "country", "group_by",
                                                             "sector"}
+
+
+def test_outcomes_count_remedies_obtained(app, staff, token):
+    filed = _file(app, 6, sector="employment")
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {token('caseworker')}"}
+    with app_context(app):
+        rollups.refresh_changed()
+    for _, _, case_id in filed:  # a remedy carried out on each case
+        from remedy.accounts.models import User
+        from remedy.cases import services
+        from remedy.cases.models import Case
+
+        with app_context(app):
+            user = db.session.query(User).filter_by(email="cw@nhri.example.org").one()
+            case = db.session.get(Case, case_id)
+            remedy = services.add_remedy(user, case, remedy_type="apology", status="agreed")
+            services.update_remedy(user, db.session.get(Case, case_id), remedy.id,
+                                   status="implemented")
+    with app_context(app):
+        rollups.refresh_changed()  # the job notices the remedies through their cases
+    items = client.get("/api/v1/observatory/stats?group_by=outcome", headers=headers
+                       ).get_json()["items"]
+    assert items == [{"key": "remedy_obtained", "count": 5, "suppressed": False}]  # 6, rounded
+    page = client.get("/observatory?lang=en").get_data(as_text=True)
+    assert "A remedy was obtained" in page
