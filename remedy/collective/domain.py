@@ -484,6 +484,8 @@ MEMBER_STEPS = {
 }
 # Members whose complaint counts in the claim's indicators.
 COUNTED = frozenset({CONFIRMED, INVITED, OPTED_IN})
+# Members still in the claim, whatever their step.
+STAYING = frozenset(MEMBER_STATUSES) - {WITHDRAWN}
 
 
 def member_step_allowed(current: str, target: str, actor: str) -> bool:

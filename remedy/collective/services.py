@@ -299,8 +299,16 @@ def forget_complaint(complaint: Complaint) -> None:
         Suggestion.target == f"complaint:{complaint.id}")))
 
 
+def member_complaints(claim: CollectiveClaim, statuses) -> list[Complaint]:
+    """The complaints of the claim's members with these statuses, in one statement."""
+    return db.session.scalars(select(Complaint).join(
+        ClaimMember, ClaimMember.complaint_id == Complaint.id).where(
+        ClaimMember.claim_id == claim.id, ClaimMember.status.in_(statuses))
+        .order_by(ClaimMember.id)).all()
+
+
 def indicators(claim: CollectiveClaim) -> domain.Indicators:
-    counted = [m.complaint for m in claim.members if m.status in domain.COUNTED]
+    counted = member_complaints(claim, domain.COUNTED)
     return domain.indicators([domain.MemberFacts(
         filer_type=c.filer_type, group_size=c.group_size,
         complainant_country=c.complainant_country, harm_country=c.harm_country,

@@ -3,6 +3,7 @@ the checks live in `inbox`."""
 
 from flask import jsonify, request
 
+from remedy.api import error_response
 from remedy.core.errors import DomainError
 from remedy.federation import bp, inbox
 from remedy.federation.inbox import Refused
@@ -11,7 +12,7 @@ from remedy.federation.inbox import Refused
 def _refused(error: Refused):
     inbox.record_refusal(error, request.headers.get("Remedy-Key-Id", "")[:16],
                          request.remote_addr)
-    return jsonify({"error": {"code": error.code, "message": error.code, "fields": {}}}), error.status
+    return error_response(error.status, error.code, error.code)
 
 
 @bp.post("/messages")
@@ -26,8 +27,7 @@ def receive():
         return _refused(error)
     except DomainError as error:
         inbox.rolled_back(error)
-        return jsonify({"error": {"code": error.code, "message": str(error.message),
-                                  "fields": error.fields}}), error.status
+        return error_response(error.status, error.code, error.message, error.fields)
     return jsonify({"ok": True, "result": result})
 
 

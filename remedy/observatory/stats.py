@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from remedy.cases.domain import RIGHTS_BITS
 from remedy.core.codes import country_codes
 from remedy.core.errors import ValidationFailed
+from remedy.core.i18n import translate
 from remedy.core.messages import N_
 from remedy.core.vocabulary import RIGHTS_DIMENSIONS, SECTORS
 from remedy.extensions import db
@@ -19,6 +20,7 @@ from remedy.observatory.models import ComplaintCount
 
 GROUPS = ("month", "country", "sector", "rights_dimension", "filer_type", "state", "outcome")
 INVALID = N_("Some answers need attention.")
+NOTE = N_("Counts are rounded to a multiple of the threshold; counts below it are suppressed.")
 
 
 @dataclass(frozen=True)
@@ -109,15 +111,15 @@ def raw_total(filters: Filters) -> int:
                                  .where(*_where(filters))))
 
 
-def published(filters: Filters) -> dict:
-    """The statistics as anyone may read them."""
+def published(filters: Filters, total: int | None = None) -> dict:
+    """The statistics as anyone may read them (`total`: the exact total of these filters,
+    when the caller already counted it for another table)."""
     threshold = current_app.config["OBSERVATORY_THRESHOLD"]
     cells, _ = suppression.publish(raw_counts(filters), threshold)
     return {
         "filters": filters.applied, "group_by": filters.group_by, "threshold": threshold,
         "rounded_to": threshold,
-        "total": suppression.rounded(raw_total(filters), threshold),
+        "total": suppression.rounded(raw_total(filters) if total is None else total, threshold),
         "items": [{"key": c.key, "count": c.count, "suppressed": c.suppressed} for c in cells],
-        "note": ("Counts are rounded to a multiple of the threshold; counts below it are "
-                 "suppressed."),
+        "note": translate(NOTE),
     }

@@ -42,9 +42,9 @@ def label(group: str, key: str) -> str:
 
 
 def _tables(filters) -> list[dict]:
-    tables = []
+    tables, total = [], stats.raw_total(filters)  # the same for every table
     for group in stats.GROUPS:
-        table = stats.published(replace(filters, group_by=group))
+        table = stats.published(replace(filters, group_by=group), total)
         if group == "month":
             table["items"].sort(key=lambda item: item["key"])
         table.update(group=group, title=translate(TITLES[group]),

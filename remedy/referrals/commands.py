@@ -15,11 +15,7 @@ def directory_import(file) -> None:
     """Add or update authorities of the installation's directory (trusted by every
     organisation) from a JSON list, all or nothing."""
     try:
-        items = json.loads(file.read().decode("utf-8"))
-    except (ValueError, UnicodeDecodeError) as error:
-        raise click.ClickException(f"{file.name} is not JSON: {error}") from None
-    try:
-        added, updated = directory.import_entries(items, actor="cli")
+        added, updated = directory.import_json(file.read(), actor="cli")
     except ValidationFailed as failure:
         problems = "; ".join(f"{k}: {', '.join(v)}"
                              for k, v in translate_fields(failure.fields).items())

@@ -2,9 +2,11 @@
 added by organisation admins, one by one or imported as JSON (the format of
 `remedy directory-import`), and exported the same way."""
 
+import json
 from datetime import datetime
 
 from sqlalchemy import func, or_, select
+from sqlalchemy.orm import selectinload
 from werkzeug.exceptions import Forbidden
 
 from remedy.accounts.domain import ORG_ADMIN, SYSADMIN, at_least
@@ -58,6 +60,8 @@ def entries(organisation_id: int | None) -> list[Authority]:
     if ensure_local_entries():
         commit()
     return db.session.scalars(select(Authority).where(trusted_by(organisation_id))
+                              .options(selectinload(Authority.keys),
+                                       selectinload(Authority.local_organisation))
                               .order_by(Authority.country, Authority.name)).all()
 
 
@@ -236,6 +240,15 @@ def import_entries(items, *, actor: str = "system", owner_id: int | None = None
                  new={"added": added, "updated": updated})
     commit()
     return added, updated
+
+
+def import_json(raw: bytes, *, actor: str, owner_id: int | None = None) -> tuple[int, int]:
+    """`import_entries` of a JSON file's bytes (the page's upload, the command's file)."""
+    try:
+        items = json.loads(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
+        raise ValidationFailed(INVALID, {"file": [N_("This is not a JSON file.")]}) from None
+    return import_entries(items, actor=actor, owner_id=owner_id)
 
 
 def export_entries(organisation_id: int | None) -> list[dict]:

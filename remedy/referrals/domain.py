@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass
 
 from remedy.core.messages import N_
+from remedy.core.text import checked_text
 
 DRAFT, SENT, ACKNOWLEDGED, INFO_REQUESTED = "draft", "sent", "acknowledged", "info_requested"
 ACCEPTED, DECLINED, CONCLUDED, WITHDRAWN = "accepted", "declined", "concluded", "withdrawn"
@@ -81,11 +82,15 @@ def check_step(action: str, direction: str, state: str, text: str | None) -> dic
     step = ACTIONS.get(action)
     if step is None or step.side != side_of(direction) or state not in step.sources:
         return {"action": [N_("This step is not possible now.")]}
-    if step.text_label and not (text or "").strip():
-        return {"text": [N_("This is required.")]}
-    if text and len(text) > MAX_TEXT:
-        return {"text": [N_("Please shorten this to 5000 characters.")]}
-    return {}
+    _cleaned, problem = checked_text(text, limit=MAX_TEXT, required=bool(step.text_label))
+    return {"text": [problem]} if problem else {}
+
+
+def arrives(action: str, state: str) -> bool:
+    """Whether the other side's step still applies to this side's record: from the states it
+    is taken in, and a withdrawal also after this side accepted (the steps crossed, or the
+    complainant withdrew): both sides then end withdrawn."""
+    return state in ACTIONS[action].sources or (action == "withdraw" and state == ACCEPTED)
 
 
 def pseudonym(uid: str) -> str:

@@ -2,6 +2,8 @@
 offer becomes the receiver's record in its inbox; a step by the other side moves this
 side's record, reaches the case, and in plain words the complainant's timeline."""
 
+from datetime import date
+
 from sqlalchemy import select
 
 from remedy.accounts.models import Organisation
@@ -48,7 +50,7 @@ def receive_offer(payload: dict, sender) -> dict:
     if org is None:
         raise ValidationFailed(INVALID, {"to": [N_("There is no such organisation here.")]})
     existing = db.session.scalar(select(Referral).where(
-        Referral.uid == packet["uid"][:36], Referral.direction == "incoming"))
+        Referral.uid == packet["uid"], Referral.direction == "incoming"))
     if existing is not None:
         return {"uid": existing.uid, "state": existing.state}
     entry = _sender_entry(sender, packet["from"], org.id)
@@ -59,7 +61,7 @@ def receive_offer(payload: dict, sender) -> dict:
     # packet says (None: this installation).
     counterpart["base_url"] = entry.base_url if entry is not None and entry.is_remote else None
     referral = Referral(
-        uid=packet["uid"][:36], organisation_id=org.id, direction="incoming", authority=entry,
+        uid=packet["uid"], organisation_id=org.id, direction="incoming", authority=entry,
         counterpart=counterpart, state=domain.SENT, message=packet.get("message"),
         packet=packet, personal_data=packet.get("personal_data") == "included",
         reply_due=_date(packet.get("reply_due")), sent_at=utcnow())
@@ -72,9 +74,7 @@ def receive_offer(payload: dict, sender) -> dict:
     return {"uid": referral.uid, "state": referral.state}
 
 
-def _date(value):
-    from datetime import date
-
+def _date(value) -> date | None:
     try:
         return date.fromisoformat(value) if isinstance(value, str) else None
     except ValueError:
@@ -100,9 +100,9 @@ def receive_step(payload: dict, sender) -> dict:
                                                         Referral.direction == direction))
     if referral is None or not _party(referral, sender):
         raise NotFound(N_("There is no such referral."))
-    crossed = action == "withdraw" and referral.state == domain.ACCEPTED
-    if referral.state not in step.sources and not crossed:
+    if not domain.arrives(action, referral.state):
         return {"uid": uid, "state": referral.state}  # already applied, or overtaken
+    crossed = referral.state == domain.ACCEPTED  # a withdrawal after this side accepted
     text = payload.get("text") if isinstance(payload.get("text"), str) else None
     record_step(referral, action, step.side, (text or "")[:domain.MAX_TEXT] or None, "counterpart")
     case = referral.case

@@ -5,6 +5,7 @@ pseudonymised (and saying so) otherwise. Built once and kept exactly as sent."""
 from flask import current_app
 
 from remedy.cases.models import Case
+from remedy.collective import domain as collective_domain
 from remedy.collective import services as collective_services
 from remedy.extensions import db
 from remedy.intake.models import Complaint
@@ -68,8 +69,8 @@ def _claim_part(case: Case) -> dict:
     return {
         "title": claim.title, "narrative": None, "language": None,
         "filer_type": "collective_claim", "sector": case.sector,
-        "rights_dimensions": sorted({r for m in claim.members if m.status != "withdrawn"
-                                     for r in m.complaint.rights_dimensions}),
+        "rights_dimensions": sorted({r for c in collective_services.member_complaints(
+            claim, collective_domain.STAYING) for r in c.rights_dimensions}),
         "complainant_country": case.complainant_country,
         "ai_system": {"name": system.name if system else None, "as_named": None},
         "representative": claim.representative_name or (

@@ -14,6 +14,8 @@ from remedy.accounts.services import actor_of
 from remedy.cases import clocks
 from remedy.cases import domain as case_domain
 from remedy.cases.models import Case
+from remedy.collective import domain as collective_domain
+from remedy.collective import services as collective_services
 from remedy.core import audit
 from remedy.core.db import as_id, utcnow
 from remedy.core.errors import Conflict, NotFound, ValidationFailed
@@ -38,7 +40,8 @@ def _lead_complaint(case: Case):
     member complaint about the claim's most common deployer."""
     if case.complaint is not None or case.collective_claim is None:
         return case.complaint
-    members = [m.complaint for m in case.collective_claim.members if m.status != "withdrawn"]
+    members = collective_services.member_complaints(case.collective_claim,
+                                                   collective_domain.STAYING)
     if not members:
         return None
     deployers = Counter(c.deployer_id for c in members if c.deployer_id)
@@ -226,7 +229,7 @@ def take_step(user: User, referral: Referral, action: str, text: str | None = No
     """One step by this side (accept, decline, ask, answer, conclude, withdraw...)."""
     if action == "send":
         return send_draft(user, referral)
-    text = clean_text(text) if isinstance(text, str) else None
+    text = clean_text(text) if isinstance(text, str) else text
     errors = domain.check_step(action, referral.direction, referral.state, text)
     if errors:
         raise ValidationFailed(INVALID, errors)

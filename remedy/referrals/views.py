@@ -195,12 +195,9 @@ def import_directory():
     form = ImportForm()
     upload = request.files.get("file")
     try:
-        items = json.loads(upload.read(2_000_001).decode("utf-8")) if upload else None
-    except (ValueError, UnicodeDecodeError):
-        items = "not json"
-    try:
-        added, updated = directory.import_entries(items, actor=f"user:{current_user.id}",
-                                                  owner_id=current_user.organisation_id)
+        added, updated = directory.import_json(upload.read(2_000_001) if upload else b"",
+                                               actor=f"user:{current_user.id}",
+                                               owner_id=current_user.organisation_id)
     except ValidationFailed as failure:
         return _directory_page(import_form=form, status=422,
                                errors=translate_fields(failure.fields))

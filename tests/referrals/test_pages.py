@@ -106,3 +106,11 @@ def test_the_directory_command_imports_and_reports_errors(app, tmp_path):
     assert bad.exit_code != 0 and "entry 1" in bad.output
     exported = runner.invoke(args=["remedy", "directory-export"])
     assert "Datatilsynet" in exported.output
+
+
+def test_an_import_that_is_not_json_says_so(app, as_role):
+    refused = post_form(as_role("org_admin"), "/directory/import", {
+        "file": (io.BytesIO(b"\xff not json"), "directory.json")},
+        content_type="multipart/form-data", token_from="/directory")
+    assert refused.status_code == 422 and "This is not a JSON file." in refused.get_data(
+        as_text=True)

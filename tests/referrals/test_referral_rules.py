@@ -25,6 +25,18 @@ def _send(client, headers, case_id, authority_id):
     return response.get_json()
 
 
+def _sent_and_accepted(app, client, ours, theirs, case_id):
+    """Referred to the Swedish organisation, which accepted: (sent, incoming, accepted)."""
+    _, target = _other_org_authority(client, ours, case_id)
+    sent = _send(client, ours, case_id, target["authority"]["id"])
+    run_jobs(app)
+    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
+    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
+                           headers=theirs).get_json()
+    run_jobs(app)
+    return sent, incoming, accepted
+
+
 def test_a_registry_correction_changes_the_routing(app, token):
     _, _, case_id = swedish_deployer_case(app)
     client = app.test_client()
@@ -125,12 +137,7 @@ def test_crossing_steps_end_the_same_on_both_sides(app, token):
     _, _, case_id = swedish_deployer_case(app)
     client = app.test_client()
     ours, theirs = bearer(token("caseworker")), bearer(token("other"))
-    _, target = _other_org_authority(client, ours, case_id)
-    sent = _send(client, ours, case_id, target["authority"]["id"])
-    run_jobs(app)
-    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
-    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps",
-                           json={"action": "accept"}, headers=theirs).get_json()
+    sent, _, accepted = _sent_and_accepted(app, client, ours, theirs, case_id)
     with app_context(app):  # the sender's withdrawal, sent before the acceptance arrived
         assert receive_step({"uid": sent["uid"], "action": "withdraw"},
                             Sender("local", None)) == {"uid": sent["uid"], "state": "withdrawn"}
@@ -179,13 +186,7 @@ def test_a_withdrawn_complaint_withdraws_its_referral_everywhere(app, token):
     reference, secret, case_id = swedish_deployer_case(app)
     client = app.test_client()
     ours, theirs = bearer(token("caseworker")), bearer(token("other"))
-    _, target = _other_org_authority(client, ours, case_id)
-    sent = _send(client, ours, case_id, target["authority"]["id"])
-    run_jobs(app)
-    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
-    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
-                           headers=theirs).get_json()
-    run_jobs(app)
+    sent, incoming, accepted = _sent_and_accepted(app, client, ours, theirs, case_id)
     withdrawn = client.post(f"/api/v1/complaints/{reference}/withdraw", json={},
                             headers={"X-Remedy-Secret": secret})
     assert withdrawn.status_code == 200
@@ -205,12 +206,7 @@ def test_erasure_reaches_the_packet_sent_and_the_copy_received(app, token, as_ro
         app, consents={"contact": True, "share_across_borders": True})
     client = app.test_client()
     ours, theirs = bearer(token("caseworker")), bearer(token("other"))
-    _, target = _other_org_authority(client, ours, case_id)
-    sent = _send(client, ours, case_id, target["authority"]["id"])
-    run_jobs(app)
-    incoming = client.get("/api/v1/referrals", headers=theirs).get_json()["items"][0]
-    accepted = client.post(f"/api/v1/referrals/{incoming['id']}/steps", json={"action": "accept"},
-                           headers=theirs).get_json()
+    sent, incoming, accepted = _sent_and_accepted(app, client, ours, theirs, case_id)
     assert "ana@example.org" in str(accepted["packet"])
     erased = post_form(as_role("supervisor"), f"/cases/{case_id}/erase",
                        {"reason": "The complainant asked.", "confirm": "y"})
