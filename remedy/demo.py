@@ -129,6 +129,9 @@ def seed_demo():
     added, _ = import_entries(DIRECTORY, actor="seed-demo")
     create_user(email=RECEIVER[0], role="caseworker", organisation=organisation_by_slug(
         RECEIVER[1]), password=DEMO_PASSWORD, actor="seed-demo")
+    from remedy.observatory.rollups import rebuild
+
+    rebuild()  # the observatory shows the demo at once (a worker's job keeps it up to date)
     click.echo(f"the directory of authorities lists {added} authorities outside this "
                "installation (see a case's 'Refer to another authority'); referrals to the "
                f"Demo Data Protection Authority arrive at /referrals for {RECEIVER[0]}")

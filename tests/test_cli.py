@@ -42,6 +42,8 @@ def test_seed_demo_creates_once(app):
     assert "try tracking a demo complaint" in first.output
     assert "the directory of authorities lists 2 authorities" in first.output
     assert "arrive at /referrals for caseworker@demo-dpa.example.org" in first.output
+    stats = app.test_client().get("/api/v1/observatory/stats").get_json()
+    assert stats["total"] == 5  # the 7 demo complaints, rounded, at once
     link = first.output.split("who can answer at ")[1].split()[0]
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     assert app.test_client().get(path).status_code == 302  # the respondent's portal opens
