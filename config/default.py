@@ -44,6 +44,8 @@ RATELIMIT_STORAGE_URI = None
 RATELIMIT_FILING = "20 per hour; 5 per minute"
 RATELIMIT_TRACKING = "30 per hour; 10 per minute"
 RATELIMIT_COMPLAINANT_WRITE = "60 per hour"
+# Every JSON API call, per bearer token (or per address without one).
+RATELIMIT_API = "300 per minute; 5000 per hour"
 RATELIMIT_HEADERS_ENABLED = True
 # A dead Redis must not stop people filing: fall back to per-process limits meanwhile.
 RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True

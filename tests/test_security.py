@@ -69,6 +69,28 @@ def limited(make_app, app):
     make_app()  # binds the limiter back to the test settings (disabled)
 
 
+@pytest.fixture
+def api_limited(make_app, app):
+    limited_app = make_app(RATELIMIT_ENABLED=True, RATELIMIT_API="3 per minute")
+    yield limited_app
+    from remedy.extensions import limiter
+
+    limiter.reset()
+    make_app()
+
+
+def test_every_api_call_counts_against_the_api_limit_per_token_or_address(api_limited):
+    client = api_limited.test_client()
+    statuses = [client.get("/api/v1/observatory/stats").status_code for _ in range(4)]
+    assert statuses == [200, 200, 200, 429]
+    refused = client.get("/api/v1/observatory/stats")
+    assert refused.get_json()["error"]["code"] == "rate_limited"
+    assert int(refused.headers["Retry-After"]) > 0
+    # A token is counted by itself (a wrong one too: it is refused, but counted).
+    other = {"Authorization": "Bearer rmd_not_a_real_token"}
+    assert client.get("/api/v1/cases", headers=other).status_code == 401
+
+
 @pytest.mark.usefixtures("org")
 def test_filing_is_rate_limited(limited):
     client = limited.test_client()

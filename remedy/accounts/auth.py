@@ -12,8 +12,8 @@ from werkzeug.exceptions import Forbidden
 
 from remedy.accounts import domain
 from remedy.accounts.models import User
-from remedy.core.errors import NotAuthorised
-from remedy.core.messages import N_
+from remedy.core.errors import InsufficientScope, NotAuthorised
+from remedy.core.messages import N_, msg
 from remedy.extensions import db, login_manager
 
 
@@ -68,16 +68,21 @@ def staff_required(min_role: str = domain.CASEWORKER):
 
 def bearer_user() -> User | None:
     """The staff user of this request's `Authorization: Bearer <token>`; None without a bearer
-    token; NotAuthorised for a token that is wrong, revoked or of an inactive user."""
-    from remedy.accounts.services import user_for_token
+    token; NotAuthorised for a token that is wrong, revoked or of an inactive user;
+    InsufficientScope for a token without the scope this method needs (read or write)."""
+    from remedy.accounts.services import live_token
 
     scheme, _, token = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer":
         return None
-    user = user_for_token(token.strip())
-    if user is None:
+    row = live_token(token.strip())
+    if row is None:
         raise NotAuthorised(N_("Send a valid API token: Authorization: Bearer <token>."))
-    return user
+    if domain.scope_needed(request.method) not in row.scopes.split():
+        raise InsufficientScope(msg(N_("This token has the scopes “%(scopes)s”; this needs "
+                                       "“%(needed)s”. Create a token with that scope."),
+                                    scopes=row.scopes, needed=domain.scope_needed(request.method)))
+    return row.user
 
 
 def api_staff(min_role: str = domain.CASEWORKER):

@@ -66,7 +66,9 @@ def create_user_command(org_slug, email, role, password):
 @click.command("create-token")
 @click.option("--user", "email", required=True, metavar="EMAIL", help="Whose token it is.")
 @click.option("--name", required=True, help="What it is for, e.g. 'case export script'.")
-def create_token_command(email, name):
+@click.option("--scopes", default="read,write", show_default=True,
+              help="read (GET), write (POST, PATCH), or both, comma-separated.")
+def create_token_command(email, name, scopes):
     """Create an API token for a staff account. It is printed once and stored as a hash."""
     try:
         user = user_by_email(email)
@@ -74,7 +76,7 @@ def create_token_command(email, name):
             raise click.ClickException(
                 "This account is deactivated or has not chosen a password yet, so a token "
                 "would not work.")
-        token = create_api_token(user, name)
+        token = create_api_token(user, name, scopes.split(","))
     except DomainError as error:
         fail(error)
     click.echo(f"created API token {name.strip()!r} for {user.email} ({user.role}); "

@@ -101,3 +101,24 @@ def parse_user(*, email: str, role: str, organisation_required: bool) -> str:
     if fields:
         raise ValidationFailed(N_("Some answers need attention."), fields)
     return email
+
+
+# --- API token scopes -------------------------------------------------------------------------
+
+READ, WRITE = "read", "write"
+TOKEN_SCOPES = {READ: N_("read: look at cases, complaints and referrals (GET)"),
+                WRITE: N_("write: change them (POST, PATCH)")}
+
+
+def parse_scopes(values) -> str:
+    """The scopes asked for, as stored ("read write"); at least one, only known ones."""
+    chosen = sorted({value.strip() for value in values if value and value.strip()})
+    if not chosen or any(value not in TOKEN_SCOPES for value in chosen):
+        raise ValidationFailed(N_("Some answers need attention."),
+                               {"scopes": [N_("Choose read, write or both.")]})
+    return " ".join(chosen)
+
+
+def scope_needed(method: str) -> str:
+    """Reading needs `read`; anything that changes something needs `write`."""
+    return READ if method in ("GET", "HEAD", "OPTIONS") else WRITE

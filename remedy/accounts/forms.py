@@ -8,6 +8,8 @@ from wtforms import HiddenField, PasswordField, SelectField, StringField
 from wtforms.validators import Length
 
 from remedy.accounts import domain
+from remedy.accounts.domain import READ, TOKEN_SCOPES, WRITE
+from remedy.core.forms import MultiCheckboxField
 from remedy.core.i18n import translate
 
 _EMAIL = {"type": "email", "autocomplete": "username", "spellcheck": "false",
@@ -46,6 +48,9 @@ class TokenForm(FlaskForm):
     name = StringField(_l("Name of the new token"),
                        description=_l("What it is for, like “case export script”."),
                        render_kw={"maxlength": 100, "autocomplete": "off"})
+    scopes = MultiCheckboxField(_l("What the token may do"),
+                                choices=[(key, _l(label)) for key, label in TOKEN_SCOPES.items()],
+                                default=[READ, WRITE])
 
 
 class DisableTwoFactorForm(FlaskForm):

@@ -97,5 +97,8 @@ class ApiToken(TokenColumns, db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    # Space-separated: "read" (GET), "write" (POST, PATCH). See accounts.domain.TOKEN_SCOPES.
+    scopes: Mapped[str] = mapped_column(String(32), default="read write",
+                                        server_default="read write")
 
     user: Mapped[User] = relationship()

@@ -295,18 +295,21 @@ def totp_uri(user: User) -> str:
 # --- API tokens ---------------------------------------------------------------------------------
 
 
-def create_api_token(user: User, name: str) -> str:
-    """A new token for `user`; returned once, stored as a hash."""
+def create_api_token(user: User, name: str, scopes=(domain.READ, domain.WRITE)) -> str:
+    """A new token for `user` with `scopes` (read, write); returned once, stored as a hash."""
     name = (name or "").strip()
     if not 1 <= len(name) <= 100:
         raise ValidationFailed(N_("Some answers need attention."),
                                {"name": [N_("Give the token a name of up to 100 characters.")]})
+    scopes = domain.parse_scopes(scopes)
     token = new_token()
-    row = ApiToken(user=user, name=name, token_hash=token_hash(token), prefix=token[:10])
+    row = ApiToken(user=user, name=name, token_hash=token_hash(token), prefix=token[:10],
+                   scopes=scopes)
     db.session.add(row)
     db.session.flush()
     audit.record("token.created", actor=actor_of(user), subject_type="api_token",
-                 subject_id=row.id, organisation_id=user.organisation_id, new={"name": name})
+                 subject_id=row.id, organisation_id=user.organisation_id,
+                 new={"name": name, "scopes": scopes})
     commit()
     return token
 
@@ -324,6 +327,12 @@ def revoke_api_token(user: User, token_id: int) -> None:
 
 def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None."""
+    row = live_token(token)
+    return row.user if row else None
+
+
+def live_token(token: str) -> ApiToken | None:
+    """The token row of a bearer token that works (not revoked, its user active), or None."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == token_hash(token or "")))
     if row is None or row.revoked_at is not None or not row.user.is_active:
         return None
@@ -331,7 +340,7 @@ def user_for_token(token: str) -> User | None:
     if row.last_used_at is None or row.last_used_at < now - timedelta(minutes=5):
         row.last_used_at = now
         commit()
-    return row.user
+    return row
 
 
 def user_by_email(email: str) -> User:

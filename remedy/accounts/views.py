@@ -240,7 +240,7 @@ def create_token():
     if not form.validate():
         return _render_account(400, token_form=form)
     try:
-        token = services.create_api_token(_me(), form.name.data)
+        token = services.create_api_token(_me(), form.name.data, form.scopes.data or ())
     except ValidationFailed as failure:
         _attach(form, failure.fields, "name")
         return _render_account(422, token_form=form)

@@ -11,8 +11,27 @@ from remedy.core.db import as_id
 from remedy.core.errors import DomainError, ValidationFailed
 from remedy.core.i18n import translate, translate_fields
 from remedy.core.messages import N_
+from remedy.extensions import limiter
 
 bp = Blueprint("api", __name__)
+
+
+def _caller() -> str:
+    """Whom the general API limit counts: a bearer token (by its hash), else the address."""
+    import hashlib
+
+    from flask_limiter.util import get_remote_address
+
+    bearer = request.headers.get("Authorization", "")
+    if bearer:
+        return "token:" + hashlib.sha256(bearer.encode()).hexdigest()[:32]
+    return "address:" + get_remote_address()
+
+
+# Every /api/v1 call counts against RATELIMIT_API per token or address; filing, tracking and
+# complainants' writes keep their own stricter limits (intake.limits) on top.
+limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=_caller,
+              override_defaults=False)(bp)
 
 
 def error_response(status: int, code: str, message, fields: dict | None = None, **extra):

@@ -35,6 +35,13 @@ class NotAuthorised(DomainError):
     code = "not_authorised"
 
 
+class InsufficientScope(DomainError):
+    """An API token that may not do this (a read-only token asked to write)."""
+
+    status = 403
+    code = "insufficient_scope"
+
+
 class ServiceUnavailable(DomainError):
     status = 503
     code = "unavailable"

@@ -1,5 +1,8 @@
 """What every HTML form does with a domain refusal: put each message beside its field."""
 
+from wtforms import SelectMultipleField
+from wtforms.widgets import CheckboxInput, ListWidget
+
 from remedy.core.errors import DomainError
 from remedy.core.i18n import translate, translate_fields
 
@@ -15,3 +18,10 @@ def attach_failure(form, failure: DomainError, default_field: str) -> None:
     for name, messages in fields.items():
         field = getattr(form, name, None) or fallback
         field.errors = list(field.errors or []) + messages
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices as a list of checkboxes (a fieldset in templates/_macros)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

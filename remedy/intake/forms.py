@@ -12,12 +12,11 @@ from wtforms import (
     MultipleFileField,
     RadioField,
     SelectField,
-    SelectMultipleField,
     StringField,
     TextAreaField,
 )
-from wtforms.widgets import CheckboxInput, ListWidget
 
+from remedy.core.forms import MultiCheckboxField
 from remedy.core.i18n import country_choices, translate
 from remedy.core.messages import N_
 from remedy.core.vocabulary import (
@@ -29,11 +28,6 @@ from remedy.core.vocabulary import (
     SECTORS,
 )
 from remedy.intake import domain
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 def _choices(vocabulary: dict):

@@ -14,7 +14,7 @@ from wtforms import (
 
 from remedy.core.i18n import translate
 from remedy.core.vocabulary import REMEDIES
-from remedy.intake.forms import MultiCheckboxField
+from remedy.core.forms import MultiCheckboxField
 from remedy.responses import domain
 
 

@@ -93,12 +93,27 @@ def test_create_token_prints_the_token_alone_last(app):
         assert services.user_for_token(token).email == "ana@example.org"
 
 
-@pytest.mark.parametrize("email, name, message", [
-    ("nobody@example.org", "x", "no account"),
-    ("ana@example.org", " ", "--name"),
-])
-def test_create_token_refuses_bad_input_clearly(app, email, name, message):
+def test_a_token_can_be_limited_to_reading(app):
     with app_context(app):
         make_user("ana@example.org")
-    result = run(app, "create-token", "--user", email, "--name", name)
+    result = run(app, "create-token", "--user", "ana@example.org", "--name", "dashboard",
+                 "--scopes", "read")
+    assert result.exit_code == 0, result.output
+    client = app.test_client()
+    headers = {"Authorization": f"Bearer {last_line(result)}"}
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    written = client.post("/api/v1/referrals", json={}, headers=headers)
+    assert written.status_code == 403
+    assert written.get_json()["error"]["code"] == "insufficient_scope"
+
+
+@pytest.mark.parametrize("email, name, scopes, message", [
+    ("nobody@example.org", "x", "read", "no account"),
+    ("ana@example.org", " ", "read", "--name"),
+    ("ana@example.org", "x", "admin", "--scopes"),
+])
+def test_create_token_refuses_bad_input_clearly(app, email, name, scopes, message):
+    with app_context(app):
+        make_user("ana@example.org")
+    result = run(app, "create-token", "--user", email, "--name", name, "--scopes", scopes)
     assert result.exit_code != 0 and message in result.output

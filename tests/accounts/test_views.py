@@ -392,8 +392,9 @@ def test_an_empty_email_is_asked_for_beside_the_field(client):
 # --- API tokens -------------------------------------------------------------------------------
 
 
-def create_token(client, name):
-    return post_form(client, "/account/tokens", {"name": name}, token_from="/account")
+def create_token(client, name, scopes=("read", "write")):
+    return post_form(client, "/account/tokens", {"name": name, "scopes": list(scopes)},
+                     token_from="/account")
 
 
 def test_a_token_is_shown_once_works_and_can_be_revoked(client, app, caseworker):
@@ -414,6 +415,22 @@ def test_a_token_is_shown_once_works_and_can_be_revoked(client, app, caseworker)
     assert "Revoked on" in client.get("/account").get_data(as_text=True)
     with app_context(app):
         assert services.user_for_token(token) is None
+
+
+def test_a_token_may_be_read_only_and_needs_a_scope(client, app, caseworker):
+    login(client)
+    page = create_token(client, "dashboard", scopes=["read"])
+    token = re.search(r'id="new-token">([^<]+)<', page.get_data(as_text=True)).group(1)
+    headers = {"Authorization": f"Bearer {token}"}
+    assert client.get("/api/v1/cases", headers=headers).status_code == 200
+    refused = client.post("/api/v1/cases/1/transitions", json={"to": "triage"}, headers=headers)
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "insufficient_scope"
+
+    none_chosen = create_token(client, "nothing", scopes=[])
+    assert none_chosen.status_code == 422
+    assert "read, write or both" in field_errors(none_chosen.get_data(as_text=True), "scopes")
+    assert 'value="nothing"' in none_chosen.get_data(as_text=True)  # the name is kept
 
 
 def test_a_token_needs_a_name(client, caseworker):

@@ -1,0 +1,24 @@
+"""regional observatory
+
+Revision ID: 0014
+Revises: 0013
+Create Date: 2026-11-28 07:20:00
+
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+# revision identifiers, used by Alembic.
+revision = '0014'
+down_revision = '0013'
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    pass
+
+
+def downgrade():
+    pass
