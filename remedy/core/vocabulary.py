@@ -133,6 +133,10 @@ TIMELINE_EVENTS.update({
                            "asking it to explain and to put things right"),
     "respondent_answered": N_("The organisation you complained about answered"),
     "feedback": N_("You said whether the answer resolves the matter"),
+    "story_published": N_("Your story was published on the public observatory, without your "
+                          "name or anything that could point to you. If you withdraw your "
+                          "agreement, it is taken down at once"),
+    "story_taken_down": N_("Your story was taken off the public observatory"),
     "remedy_check": N_("We asked you whether a remedy happened"),
     "remedy_check_answered": N_("You said whether a remedy happened"),
     "claim_invitation": N_("You were invited to join a collective claim"),

@@ -309,6 +309,8 @@ def update_consents(complaint: Complaint, changes: dict[str, bool]) -> dict[str,
         audit.record("complaint.consent_changed", actor="complainant", subject_type="complaint",
                      subject_id=complaint.id, organisation_id=complaint.organisation_id,
                      old={k: before[k] for k in changed}, new=changed)
+        # What a consent allowed stops now (a published story comes down, for one).
+        signals.consents_changed.send(complaint, changed=changed)
     commit()
     return after
 

@@ -12,6 +12,8 @@ _signals = Namespace()
 complaint_filed = _signals.signal("complaint-filed")
 # sender: the Complaint; kwargs: reason
 complaint_withdrawn = _signals.signal("complaint-withdrawn")
+# sender: the Complaint; kwargs: changed ({consent name: new value}, only the ones changed)
+consents_changed = _signals.signal("consents-changed")
 # sender: the Complaint; kwargs: event (the ComplaintEvent the complainant added)
 complainant_wrote = _signals.signal("complainant-wrote")
 # sender: the Complaint, whose personal data is being erased (in the caller's transaction);
