@@ -8,12 +8,12 @@ from remedy.core.commands import audit_verify
 from remedy.demo import seed_demo
 from remedy.federation.commands import federation_keys
 from remedy.jobs.schedule import scheduler_command, worker_command
-from remedy.observatory.commands import rollups_command
+from remedy.observatory.commands import fetch_command, rollups_command
 from remedy.referrals.commands import directory_export, directory_import
 
 remedy_cli = AppGroup("remedy", help="Remedy's administration commands.")
 for command in (create_org, create_user_command, create_token_command, seed_demo, worker_command,
                 scheduler_command, audit_verify, aggregate_command, federation_keys,
-                directory_import, directory_export, rollups_command):
+                directory_import, directory_export, rollups_command, fetch_command):
     command.callback = with_appcontext(command.callback)
     remedy_cli.add_command(command)

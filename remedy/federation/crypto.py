@@ -10,6 +10,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 CONTEXT = b"remedy-federation-v1"
+# An answer (to a request that asks for something, like `observatory.stats_request`) is
+# signed in another context, so that a signed answer can never pass for a signed request.
+ANSWER_CONTEXT = b"remedy-federation-v1-answer"
 # A message older or newer than this (seconds) is refused as stale.
 MAX_CLOCK_SKEW = 300
 
@@ -54,17 +57,20 @@ def key_id(public_key: str) -> str:
     return hashlib.sha256(public_key_bytes(public_key) or b"").hexdigest()[:16]
 
 
-def signing_input(key: str, timestamp: int, nonce: str, body: bytes) -> bytes:
-    return b"\n".join([CONTEXT, key.encode(), str(timestamp).encode(), nonce.encode(),
+def signing_input(key: str, timestamp: int, nonce: str, body: bytes,
+                  context: bytes = CONTEXT) -> bytes:
+    return b"\n".join([context, key.encode(), str(timestamp).encode(), nonce.encode(),
                        hashlib.sha256(body).hexdigest().encode()])
 
 
-def sign(private_key: str, public_key: str, timestamp: int, nonce: str, body: bytes) -> str:
+def sign(private_key: str, public_key: str, timestamp: int, nonce: str, body: bytes,
+         context: bytes = CONTEXT) -> str:
     private = Ed25519PrivateKey.from_private_bytes(base64.b64decode(private_key))
-    return _b64(private.sign(signing_input(key_id(public_key), timestamp, nonce, body)))
+    return _b64(private.sign(signing_input(key_id(public_key), timestamp, nonce, body, context)))
 
 
-def verify(public_key: str, signature: str, timestamp: int, nonce: str, body: bytes) -> bool:
+def verify(public_key: str, signature: str, timestamp: int, nonce: str, body: bytes,
+           context: bytes = CONTEXT) -> bool:
     """Whether `signature` is the key's signature of exactly these values."""
     raw = public_key_bytes(public_key)
     if raw is None:
@@ -72,7 +78,7 @@ def verify(public_key: str, signature: str, timestamp: int, nonce: str, body: by
     try:
         Ed25519PublicKey.from_public_bytes(raw).verify(
             base64.b64decode(signature, validate=True),
-            signing_input(key_id(public_key), timestamp, nonce, body))
+            signing_input(key_id(public_key), timestamp, nonce, body, context))
     except (InvalidSignature, ValueError):
         return False
     return True

@@ -3,7 +3,10 @@ before anything is read, then it goes to the feature that handles its kind, once
 of the same message gets the first answer back.
 
 Features register what they handle in HANDLERS (kind -> function(payload, sender) -> dict)
-and how to find a peer's public key in KEY_LOOKUPS (key id -> public key or None)."""
+and how to find a peer's public key in KEY_LOOKUPS (key id -> public key or None). A kind in
+READS only asks for something: it changes nothing, so it is answered afresh every time and
+not remembered. Every answer is signed (`signed_answer`), so that the asker can trust what
+it reads."""
 
 import json
 import logging
@@ -23,7 +26,7 @@ from remedy.extensions import db
 from remedy.federation import crypto
 from remedy.federation.keys import published_keys
 from remedy.federation.models import ReceivedMessage, SeenNonce
-from remedy.federation.transport import FORMAT
+from remedy.federation.transport import FORMAT, signature_headers
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +39,7 @@ class Sender:
 
 HANDLERS: dict[str, Callable[[dict, Sender], dict]] = {}
 KEY_LOOKUPS: list[Callable[[str], str | None]] = []
+READS: set[str] = set()
 MAX_BODY = 2 * 1024 * 1024
 
 
@@ -46,8 +50,14 @@ class Refused(Exception):
 
 
 def handle(body: dict, *, key_id: str, sender_url: str | None) -> dict:
-    """Act on a verified message once (in one transaction, committed here)."""
+    """Act on a verified message once (in one transaction, committed here); a read is
+    answered every time and leaves nothing behind."""
     message_id = body.get("message_id")
+    if body.get("kind") in READS and body.get("format") == FORMAT and isinstance(
+            body.get("payload"), dict):
+        result = HANDLERS[body["kind"]](body["payload"], Sender(key_id, sender_url))
+        db.session.rollback()
+        return result
     prior = db.session.scalar(select(ReceivedMessage).where(
         ReceivedMessage.message_id == message_id))
     if prior is not None:
@@ -99,6 +109,16 @@ def verified(headers, raw: bytes) -> tuple[str, dict]:
             1 <= len(body["message_id"]) <= 36) or not isinstance(body.get("from", {}), dict):
         raise Refused(400, "not_a_message")
     return key_id, body
+
+
+def signed_answer(message_id: str, result: dict) -> tuple[bytes, dict[str, str]]:
+    """The body of a success answer and the headers that sign it with this installation's
+    current key, in the answer context (docs/federation.md, "Answers")."""
+    raw = json.dumps({"ok": True, "in_reply_to": message_id, "result": result},
+                     sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+    headers = signature_headers(raw, context=crypto.ANSWER_CONTEXT)
+    db.session.commit()  # a key made on first use is kept before it is used
+    return raw, headers
 
 
 def record_refusal(error: Refused, key_id: str, address: str | None) -> None:

@@ -55,14 +55,19 @@ def _signing_key(key_id: str | None) -> InstallationKey:
     return current_key()
 
 
-def signed_request(body: bytes, url: str, key_id: str | None = None) -> urllib.request.Request:
+def signature_headers(body: bytes, key_id: str | None = None,
+                      context: bytes = crypto.CONTEXT) -> dict[str, str]:
+    """The four Remedy-* headers that sign `body` (a request's, or an answer's)."""
     key = _signing_key(key_id)
     timestamp, nonce = int(time.time()), secrets.token_hex(16)
+    return {"Remedy-Key-Id": key.key_id, "Remedy-Timestamp": str(timestamp),
+            "Remedy-Nonce": nonce, "Remedy-Signature": crypto.sign(
+                key.private_key, key.public_key, timestamp, nonce, body, context)}
+
+
+def signed_request(body: bytes, url: str, key_id: str | None = None) -> urllib.request.Request:
     return urllib.request.Request(url, data=body, method="POST", headers={
-        "Content-Type": "application/json",
-        "Remedy-Key-Id": key.key_id, "Remedy-Timestamp": str(timestamp), "Remedy-Nonce": nonce,
-        "Remedy-Signature": crypto.sign(key.private_key, key.public_key, timestamp, nonce, body),
-    })
+        "Content-Type": "application/json", **signature_headers(body, key_id)})
 
 
 def _post(message: OutgoingMessage) -> None:

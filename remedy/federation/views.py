@@ -1,7 +1,7 @@
 """`/federation/v1`: messages from other installations, and this one's public keys. Thin:
 the checks live in `inbox`."""
 
-from flask import jsonify, request
+from flask import Response, jsonify, request
 
 from remedy.api import error_response
 from remedy.core.errors import DomainError
@@ -28,7 +28,8 @@ def receive():
     except DomainError as error:
         inbox.rolled_back(error)
         return error_response(error.status, error.code, error.message, error.fields)
-    return jsonify({"ok": True, "result": result})
+    raw, signature = inbox.signed_answer(body["message_id"], result)
+    return Response(raw, mimetype="application/json", headers=signature)
 
 
 @bp.get("/keys")
