@@ -123,3 +123,12 @@ FEDERATION_KEY_OVERLAP_DAYS = 7
 # The public observatory: counts below this are suppressed, and every published count is
 # rounded to a multiple of it.
 OBSERVATORY_THRESHOLD = 5
+# After a change, the observatory counts again at most once per this many seconds.
+OBSERVATORY_REFRESH_SECONDS = 10
+# The regional observatory (/observatory/regional): add up the published statistics of the
+# other installations of the directory (the operator's imported entries with a key).
+OBSERVATORY_REGIONAL = False
+# Seconds between two fetches of one installation's statistics (the job looks every 5 minutes).
+OBSERVATORY_REGIONAL_REFRESH_SECONDS = 3600
+# Hours after which an installation's figures are shown as stale.
+OBSERVATORY_REGIONAL_STALE_HOURS = 48

@@ -84,7 +84,9 @@ def register_extensions(app: Flask) -> None:
         intake,
         jobs,
         models,
+        narratives,
         notifications,
+        observatory,
         referrals,
         responses,
     )
@@ -108,15 +110,36 @@ def register_extensions(app: Flask) -> None:
     responses.init_app(app)
     collective.init_app(app)
     referrals.init_app(app)
+    narratives.init_app(app)
+    observatory.init_app(app)
+
+
+def _digits_up_to(limit: int) -> str:
+    """A regular expression of the decimal numbers from 0 to `limit` (leading zeros allowed)."""
+    digits = str(limit)
+    width = len(digits)
+    choices = [rf"[0-9]{{1,{width - 1}}}"] if width > 1 else []
+    for i, char in enumerate(digits):
+        low, rest = (1 if i == 0 and width > 1 else 0), width - i - 1
+        if int(char) > low:
+            tail = f"[0-9]{{{rest}}}" if rest else ""
+            choices.append(f"{digits[:i]}[{low}-{int(char) - 1}]{tail}")
+    choices.append(digits)
+    return "0*(?:" + "|".join(choices) + ")"
 
 
 def register_url_converters(app: Flask) -> None:
-    """`<int:...>` in a URL stops at the databases' integer: a larger number is a 404."""
+    """`<int:...>` in a URL stops at the databases' integer: a larger number is a 404. The
+    limit is in the converter's pattern, not only in its conversion: werkzeug answers a
+    number that matched the pattern but failed conversion with a 405 when a rule of another
+    method shares the path."""
     from werkzeug.routing import IntegerConverter
 
     from remedy.core.db import MAX_ID
 
     class IdConverter(IntegerConverter):
+        regex = _digits_up_to(MAX_ID)
+
         def __init__(self, url_map, *args, **kwargs):
             kwargs.setdefault("max", MAX_ID)
             super().__init__(url_map, *args, **kwargs)
@@ -128,6 +151,7 @@ def register_blueprints(app: Flask) -> None:
     from remedy.accounts import bp as accounts_bp
     from remedy.accounts import views as _accounts_views  # noqa: F401
     from remedy.api import bp as api_bp
+    from remedy.api import openapi as _openapi  # noqa: F401  (GET /api/v1/openapi.json)
     from remedy.cases import api as _cases_api  # noqa: F401  (routes on api_bp)
     from remedy.cases import bp as cases_bp
     from remedy.cases import views as _cases_views  # noqa: F401
@@ -139,8 +163,12 @@ def register_blueprints(app: Flask) -> None:
     from remedy.intake import api as _intake_api  # noqa: F401  (routes on api_bp)
     from remedy.intake import bp as intake_bp
     from remedy.intake import views as _intake_views  # noqa: F401
+    from remedy.narratives import api as _narratives_api  # noqa: F401  (routes on api_bp)
+    from remedy.narratives import bp as narratives_bp
+    from remedy.narratives import views as _narratives_views  # noqa: F401
     from remedy.observatory import api as _observatory_api  # noqa: F401  (routes on api_bp)
     from remedy.observatory import bp as observatory_bp
+    from remedy.observatory import regional_views as _regional_views  # noqa: F401  (and api_bp)
     from remedy.observatory import views as _observatory_views  # noqa: F401
     from remedy.pages import bp as pages_bp
     from remedy.referrals import api as _referrals_api  # noqa: F401  (routes on api_bp)
@@ -164,6 +192,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(referrals_bp)
     app.register_blueprint(federation_bp)
     app.register_blueprint(observatory_bp)
+    app.register_blueprint(narratives_bp)
     app.register_blueprint(api_bp, url_prefix="/api/v1")
 
 

@@ -129,8 +129,11 @@ def seed_demo():
     added, _ = import_entries(DIRECTORY, actor="seed-demo")
     create_user(email=RECEIVER[0], role="caseworker", organisation=organisation_by_slug(
         RECEIVER[1]), password=DEMO_PASSWORD, actor="seed-demo")
+    from remedy.demo_history import seed_history
     from remedy.observatory.rollups import rebuild
 
+    click.echo(f"and {seed_history()} past complaints of the last 18 months, for the "
+               "observatory (/observatory)")
     rebuild()  # the observatory shows the demo at once (a worker's job keeps it up to date)
     click.echo(f"the directory of authorities lists {added} authorities outside this "
                "installation (see a case's 'Refer to another authority'); referrals to the "

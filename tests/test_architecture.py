@@ -15,7 +15,12 @@ PURE = sorted(PACKAGE.rglob("domain.py")) + [PACKAGE / "intake" / "references.py
                                              PACKAGE / "collective" / "lexicon.py",
                                              PACKAGE / "referrals" / "routing.py",
                                              PACKAGE / "federation" / "crypto.py",
-                                             PACKAGE / "observatory" / "suppression.py"]
+                                             PACKAGE / "observatory" / "suppression.py",
+                                             PACKAGE / "observatory" / "regional.py",
+                                             PACKAGE / "narratives" / "scrub.py",
+                                             PACKAGE / "narratives" / "spans.py",
+                                             PACKAGE / "narratives" / "names.py",
+                                             PACKAGE / "narratives" / "patterns.py"]
 
 
 @pytest.mark.parametrize("path", PURE, ids=lambda p: f"{p.parent.name}/{p.name}")

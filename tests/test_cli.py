@@ -43,14 +43,15 @@ def test_seed_demo_creates_once(app):
     assert "the directory of authorities lists 2 authorities" in first.output
     assert "arrive at /referrals for caseworker@demo-dpa.example.org" in first.output
     stats = app.test_client().get("/api/v1/observatory/stats").get_json()
-    assert stats["total"] == 5  # the 7 demo complaints, rounded, at once
+    assert stats["total"] == 245  # the 7 demo complaints and 240 past ones, rounded, at once
+    assert "240 past complaints" in first.output
     link = first.output.split("who can answer at ")[1].split()[0]
     path = "/" + link.split("://", 1)[1].split("/", 1)[1]
     assert app.test_client().get(path).status_code == 302  # the respondent's portal opens
     second = run(app, "seed-demo")
     assert second.exit_code == 0 and "nothing to do" in second.output
     with app_context(app):
-        assert db.session.query(Complaint).count() == 7
+        assert db.session.query(Complaint).count() == 247
         from remedy.collective.models import Suggestion
 
         kinds = {s.kind for s in db.session.query(Suggestion)}
@@ -66,13 +67,13 @@ def test_worker_without_redis_says_why(make_app, app):
 
 def test_scheduler_once_runs_the_periodic_jobs(app):
     result = run(app, "scheduler", "--once")
-    assert result.exit_code == 0 and "ran 8 periodic jobs" in result.output
+    assert result.exit_code == 0 and "ran 9 periodic jobs" in result.output
 
 
 def test_aggregate_prints_what_it_suggested(app):
     run(app, "seed-demo")
     result = run(app, "aggregate")
     assert result.exit_code == 0
-    assert "7 complaints compared" in result.output and "possible duplicates" in result.output
+    assert "247 complaints compared" in result.output and "possible duplicates" in result.output
     unknown = run(app, "aggregate", "--org", "nobody")
     assert unknown.exit_code != 0 and "no organisation" in unknown.output

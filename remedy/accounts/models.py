@@ -3,7 +3,7 @@ staff's API tokens."""
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, ForeignKey, Integer, String
+from sqlalchemy import Boolean, ForeignKey, Integer, String, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.core.db import JSONType, UTCDateTime, utcnow
@@ -24,6 +24,9 @@ class Organisation(db.Model):
     accepts_complaints: Mapped[bool] = mapped_column(Boolean, default=True)
     # Closing a case (closed, inadmissible) needs a supervisor's approval.
     closure_needs_approval: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The public observatory names the AI systems and organisations complained about in
+    # this organisation's cases only when it chose to (its admins, on "What we publish").
+    publishes_names: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Clock lengths that differ from the defaults, by clock name: {"acknowledge": 3, ...}.
     clock_lengths: Mapped[dict] = mapped_column(JSONType, default=dict)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

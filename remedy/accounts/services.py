@@ -355,3 +355,18 @@ def remember_locale(user: User, locale: str) -> None:
     if user.locale != locale:
         user.locale = locale
         commit()
+
+
+def update_publishing(admin: User, *, publishes_names: bool) -> None:
+    """An organisation admin chooses whether the public observatory names the AI systems and
+    organisations complained about in the organisation's cases. It takes effect at once (the
+    observatory reads the setting when it publishes)."""
+    if not domain.at_least(admin.role, domain.ORG_ADMIN) or admin.organisation is None:
+        raise NotFound(N_("There is no such page."))
+    organisation = admin.organisation
+    old = organisation.publishes_names
+    organisation.publishes_names = bool(publishes_names)
+    audit.record("organisation.publishing", actor=actor_of(admin), subject_type="organisation",
+                 subject_id=organisation.id, organisation_id=organisation.id,
+                 old={"publishes_names": old}, new={"publishes_names": organisation.publishes_names})
+    commit()

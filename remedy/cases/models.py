@@ -34,6 +34,8 @@ class Case(db.Model):
         # "Needs attention" and "the respondent is late" in the queue.
         Index("ix_cases_org_attention", "organisation_id", "attention_since"),
         Index("ix_cases_org_respondent_due", "organisation_id", "respondent_due_on"),
+        # What changed since the observatory's last refresh.
+        Index("ix_cases_updated_at", "updated_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

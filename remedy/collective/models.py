@@ -104,7 +104,9 @@ class ClaimMember(db.Model):
     """A complaint in a collective claim, with where it stands (`domain.MEMBER_STATUSES`)."""
 
     __tablename__ = "claim_members"
-    __table_args__ = (UniqueConstraint("claim_id", "complaint_id"),)
+    __table_args__ = (UniqueConstraint("claim_id", "complaint_id"),
+                      # A member's step since the observatory's last refresh.
+                      Index("ix_claim_members_updated_at", "updated_at"))
 
     id: Mapped[int] = mapped_column(primary_key=True)
     claim_id: Mapped[int] = mapped_column(ForeignKey("collective_claims.id"), index=True)

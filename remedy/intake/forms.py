@@ -225,7 +225,8 @@ def form_field_for(key: str) -> str:
 
 def _line_prefix(key: str) -> str:
     parts = key.split(".")
-    if parts[0] == "co_complainants" and len(parts) > 1 and parts[1].isdigit():
+    if parts[0] == "co_complainants" and len(parts) > 1 and parts[1].isascii() \
+            and parts[1].isdigit():
         return translate(_LINE) % {"line": int(parts[1]) + 1} + " "
     return ""
 

@@ -14,7 +14,7 @@ from remedy.federation.jobs import sweep_federation
 from remedy.intake.jobs import purge_unclaimed_evidence
 from remedy.jobs import QUEUES, get_redis
 from remedy.notifications.jobs import sweep_outbox
-from remedy.observatory.jobs import refresh_rollups
+from remedy.observatory.jobs import fetch_regional_figures, refresh_rollups
 from remedy.referrals.jobs import check_referral_deadlines
 from remedy.responses.jobs import check_respondent_deadlines
 
@@ -29,7 +29,8 @@ PERIODIC = [
     (check_respondent_deadlines, "default", "15 6 * * *"),
     (sweep_federation, "default", 60),
     (check_referral_deadlines, "default", "20 6 * * *"),
-    (refresh_rollups, "default", 300),
+    (refresh_rollups, "default", 60),
+    (fetch_regional_figures, "default", 300),
 ]
 
 

@@ -5,13 +5,15 @@ GROUP BY on an index range) whenever something in it changed; the whole table on
 from datetime import UTC, date, datetime, time, timedelta
 
 from sqlalchemy import case as when
-from sqlalchemy import delete, exists, func, or_, select
+from sqlalchemy import delete, exists, func, select, text
 
 from remedy.cases.models import Case, Remedy
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
-from remedy.observatory.models import ComplaintCount, RollupRun
+from remedy.collective.models import ClaimMember, CollectiveClaim
+from remedy.observatory import marginals, tallies
+from remedy.observatory.models import ComplaintCount, Marginal, RollupRun, Tally
 
 
 def month_of(moment) -> date:
@@ -41,6 +43,7 @@ def _outcome():
 def refresh(organisation_id: int, month: date) -> int:
     """Count one month of one organisation again (in the caller's transaction)."""
     start, end = _bounds(month)
+    written = tallies.refresh(organisation_id, start, end, month)
     db.session.execute(delete(ComplaintCount).where(
         ComplaintCount.organisation_id == organisation_id, ComplaintCount.month == month))
     outcome = _outcome().label("outcome")
@@ -60,19 +63,48 @@ def refresh(organisation_id: int, month: date) -> int:
         month=month, organisation_id=organisation_id, country=country, sector=sector,
         filer_type=filer_type, state=state, rights_mask=mask, outcome=result, count=count)
         for country, sector, filer_type, state, mask, result, count in rows)
-    return len(rows)
+    return written + len(rows)
 
 
-def _months_of(query) -> set[tuple[int, date]]:
-    return {(org, month_of(received)) for org, received in db.session.execute(query)}
+def _months(since=None) -> set[tuple[int, date]]:
+    """(organisation, month) of everything counted — or only of what changed `since`: a
+    case (in its complaint's month, or its own), a claim formed or a member's step. Each
+    part reads an index on its time column."""
+    came_in = func.coalesce(Complaint.received_at, Case.opened_at)
+    cases = select(Case.organisation_id, came_in).outerjoin(
+        Complaint, Complaint.id == Case.complaint_id)
+    claims = select(CollectiveClaim.organisation_id, CollectiveClaim.created_at)
+    queries = [cases, claims]
+    if since is not None:
+        queries = [cases.where(Case.updated_at >= since),
+                   claims.where(CollectiveClaim.created_at >= since),
+                   select(CollectiveClaim.organisation_id, CollectiveClaim.created_at).join(
+                       ClaimMember, ClaimMember.claim_id == CollectiveClaim.id).where(
+                       ClaimMember.updated_at >= since)]
+    return {(org, month_of(moment)) for query in queries
+            for org, moment in db.session.execute(query)}
+
+
+def _one_at_a_time() -> None:
+    """Two refreshes at once would both delete and re-insert a month: on PostgreSQL they wait
+    for each other (SQLite writes one at a time anyway)."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(7420101)"))
+
+
+def _refresh_all(pairs) -> int:
+    """Each (organisation, month) counted again, then the marginals of those months."""
+    written = sum(refresh(org, month) for org, month in sorted(pairs))
+    return written + sum(marginals.refresh_month(month) for month in sorted({m for _, m in pairs}))
 
 
 def rebuild() -> int:
     """Every month of every organisation counted again; the number of rows written."""
+    _one_at_a_time()
     db.session.execute(delete(ComplaintCount))
-    pairs = _months_of(select(Case.organisation_id, Complaint.received_at).join(
-        Complaint, Complaint.id == Case.complaint_id))
-    written = sum(refresh(org, month) for org, month in sorted(pairs))
+    db.session.execute(delete(Tally))
+    db.session.execute(delete(Marginal))
+    written = _refresh_all(_months())
     db.session.add(RollupRun(rows=written))
     db.session.commit()
     return written
@@ -80,15 +112,13 @@ def rebuild() -> int:
 
 def refresh_changed() -> int:
     """The months in which a case changed since the last run (the periodic job)."""
+    _one_at_a_time()
     last = db.session.scalar(select(func.max(RollupRun.refreshed_at)))
     if last is None:
         return rebuild()
     started = utcnow()
     since = last - timedelta(seconds=5)  # a change committed while the last run read
-    pairs = _months_of(select(Case.organisation_id, Complaint.received_at).join(
-        Complaint, Complaint.id == Case.complaint_id).where(
-        or_(Case.updated_at >= since, Complaint.received_at >= since)))
-    written = sum(refresh(org, month) for org, month in sorted(pairs))
+    written = _refresh_all(_months(since))
     db.session.add(RollupRun(rows=written, refreshed_at=started))
     db.session.commit()
     return written

@@ -15,10 +15,15 @@ from remedy.core.i18n import translate
 from remedy.core.messages import N_
 from remedy.core.vocabulary import RIGHTS_DIMENSIONS, SECTORS
 from remedy.extensions import db
-from remedy.observatory import suppression
-from remedy.observatory.models import ComplaintCount
+from remedy.observatory import marginals, suppression
+from remedy.observatory.models import ComplaintCount, Marginal
 
 GROUPS = ("month", "country", "sector", "rights_dimension", "filer_type", "state", "outcome")
+# Tables of other things than complaints (`tallies`): remedies carried out by type,
+# collective claims by the month they were formed (with the people they represent), and
+# the AI systems and organisations complained about where the organisation names them.
+TALLY_GROUPS = ("remedy_type", "collective_claims", "ai_system", "respondent")
+ALL_GROUPS = GROUPS + TALLY_GROUPS
 INVALID = N_("Some answers need attention.")
 NOTE = N_("Counts are rounded to a multiple of the threshold; counts below it are suppressed.")
 
@@ -60,9 +65,10 @@ def parse(args) -> Filters:
     if rights and rights not in RIGHTS_DIMENSIONS:
         errors["rights_dimension"] = [N_("Unknown rights dimension.")]
     group_by = args.get("group_by") or "month"
-    if group_by not in GROUPS:
+    if group_by not in ALL_GROUPS:
         errors["group_by"] = [N_("Group by month, country, sector, rights_dimension, "
-                                 "filer_type, state or outcome.")]
+                                 "filer_type, state, outcome, remedy_type, "
+                                 "collective_claims, ai_system or respondent.")]
     if errors:
         raise ValidationFailed(INVALID, errors)
     applied = {k: v for k, v in (("from", args.get("from")), ("to", args.get("to")),
@@ -71,24 +77,46 @@ def parse(args) -> Filters:
     return Filters(start, end, country, sector, rights, group_by, applied)
 
 
-def _where(filters: Filters):
+def _where(filters: Filters, table=ComplaintCount):
+    """The filters as conditions on a rollup table (both have the same public columns)."""
     conditions = []
     if filters.start:
-        conditions.append(ComplaintCount.month >= filters.start)
+        conditions.append(table.month >= filters.start)
     if filters.end:
-        conditions.append(ComplaintCount.month <= filters.end)
+        conditions.append(table.month <= filters.end)
     if filters.country:
-        conditions.append(ComplaintCount.country == filters.country)
+        conditions.append(table.country == filters.country)
     if filters.sector:
-        conditions.append(ComplaintCount.sector == filters.sector)
+        conditions.append(table.sector == filters.sector)
     if filters.rights_dimension:
-        conditions.append(ComplaintCount.rights_mask.op("&")(
+        conditions.append(table.rights_mask.op("&")(
             RIGHTS_BITS[filters.rights_dimension]) != 0)
     return conditions
 
 
+def _marginal(filters: Filters) -> tuple[str, str] | None:
+    """(filter, value) of the marginals that answer these filters — when at most one of
+    country, sector and rights is chosen — or None (the cube answers)."""
+    chosen = [(name, getattr(filters, name)) for name in marginals.FILTERS
+              if getattr(filters, name)]
+    return chosen[0] if len(chosen) == 1 else ("", "") if not chosen else None
+
+
+def _from_marginals(filters: Filters, name: str, value: str, group_by: str) -> dict[str, int]:
+    conditions = [Marginal.filter == name, Marginal.value == value, Marginal.group_by == group_by]
+    if filters.start:
+        conditions.append(Marginal.month >= filters.start)
+    if filters.end:
+        conditions.append(Marginal.month <= filters.end)
+    rows = db.session.execute(select(Marginal.key, func.sum(Marginal.count))
+                              .where(*conditions).group_by(Marginal.key)).all()
+    return {key: int(count) for key, count in rows if count}
+
+
 def raw_counts(filters: Filters) -> dict[str, int]:
     """Exact counts by the chosen dimension (never published as they are)."""
+    if (marginal := _marginal(filters)) is not None:
+        return _from_marginals(filters, *marginal, filters.group_by)
     conditions = _where(filters)
     if filters.group_by == "rights_dimension":
         sums = [func.coalesce(func.sum(when((ComplaintCount.rights_mask.op("&")(bit) != 0,
@@ -107,6 +135,8 @@ def raw_counts(filters: Filters) -> dict[str, int]:
 
 
 def raw_total(filters: Filters) -> int:
+    if (marginal := _marginal(filters)) is not None:
+        return sum(_from_marginals(filters, *marginal, "month").values())
     return int(db.session.scalar(select(func.coalesce(func.sum(ComplaintCount.count), 0))
                                  .where(*_where(filters))))
 
@@ -114,6 +144,10 @@ def raw_total(filters: Filters) -> int:
 def published(filters: Filters, total: int | None = None) -> dict:
     """The statistics as anyone may read them (`total`: the exact total of these filters,
     when the caller already counted it for another table)."""
+    if filters.group_by in TALLY_GROUPS:
+        from remedy.observatory.tally_stats import published_tally
+
+        return published_tally(filters, _where)
     threshold = current_app.config["OBSERVATORY_THRESHOLD"]
     cells, _ = suppression.publish(raw_counts(filters), threshold)
     return {

@@ -3,7 +3,7 @@ date by the job, small counts suppressed, wrong filters named."""
 
 from remedy.extensions import db
 from remedy.observatory import rollups
-from remedy.observatory.models import ComplaintCount
+from remedy.observatory.models import ComplaintCount, Marginal
 from tests.cases.conftest import file_complaint
 from tests.conftest import app_context
 
@@ -34,6 +34,7 @@ def test_counts_come_from_the_rollups_rounded_and_suppressed(app, staff):
         "equality_non_discrimination": 10}
     with app_context(app):  # the page view reads the rollups, not the complaints
         db.session.query(ComplaintCount).delete()
+        db.session.query(Marginal).delete()
         db.session.commit()
     assert client.get("/api/v1/observatory/stats").get_json()["total"] == 0
 
@@ -82,3 +83,28 @@ def test_outcomes_count_remedies_obtained(app, staff, token):
     assert items == [{"key": "remedy_obtained", "count": 5, "suppressed": False}]  # 6, rounded
     page = client.get("/observatory?lang=en").get_data(as_text=True)
     assert "A remedy was obtained" in page
+
+
+def test_the_marginals_and_the_cube_give_the_same_counts(app, staff):
+    """One filter reads the marginals, two read the cube: the same complaints either way."""
+    _file(app, 6, sector="employment", complainant_country="DK",
+          rights_dimensions=["equality_non_discrimination", "privacy_data_protection"])
+    _file(app, 5, sector="employment", complainant_country="SE",
+          rights_dimensions=["equality_non_discrimination"])
+    _file(app, 7, sector="health", complainant_country="DK",
+          rights_dimensions=["privacy_data_protection"])
+    assert app.test_cli_runner().invoke(args=["remedy", "rollups"]).exit_code == 0
+    client = app.test_client()
+
+    def counts(query):
+        body = client.get(f"/api/v1/observatory/stats?{query}").get_json()
+        return body["total"], {item["key"]: item["count"] for item in body["items"]}
+
+    assert counts("group_by=rights_dimension&sector=employment") == (
+        10, {"equality_non_discrimination": 10, "privacy_data_protection": 5})
+    assert counts("group_by=sector&rights_dimension=privacy_data_protection") == (
+        15, {"employment": 5, "health": 5})
+    # Two filters: the cube.
+    assert counts("group_by=country&sector=employment&rights_dimension="
+                  "equality_non_discrimination") == (10, {"DK": 5, "SE": 5})
+    assert counts("group_by=state&country=DK&sector=health") == (5, {"received": 5})
