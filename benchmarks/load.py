@@ -213,3 +213,26 @@ def _create_indexes(url: str, indexes: list[tuple[str, str]], jobs: int, log) ->
         for future in as_completed([pool.submit(create, *item) for item in ordered]):
             name, seconds = future.result()
             log(f"  index {name}: {seconds:.1f} s")
+
+
+def add_arguments(parser, default_url: str) -> None:
+    """The options every benchmark on `load`'s data takes."""
+    parser.add_argument("--rows", type=int, default=100_000, help="complaints (and cases) to load")
+    parser.add_argument("--reuse", action="store_true",
+                        help="skip loading if the database already holds exactly --rows rows")
+    parser.add_argument("--repeat", type=int, default=50, help="timed runs per scenario")
+    parser.add_argument("--warmup", type=int, default=3, help="untimed runs per scenario first")
+    parser.add_argument("--database-url", default=default_url,
+                        help="the benchmark's own database: it is dropped and created again")
+    parser.add_argument("--seed", type=int, default=20261127)
+    parser.add_argument("--jobs", type=int, default=None, help="loading processes (default: cores)")
+
+
+def load_or_reuse(args, out=print) -> None:
+    """Load the data, unless --reuse finds exactly --rows rows at the migrations' head."""
+    if args.reuse and loaded_rows(args.database_url) == args.rows:
+        out(f"reusing {args.rows:,} rows in {args.database_url}")
+        return
+    out(f"loading {args.rows:,} rows into {args.database_url}")
+    timings = load(args.database_url, args.rows, seed=args.seed, jobs=args.jobs)
+    out("load: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))

@@ -23,7 +23,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from benchmarks.load import libpq_url, load, loaded_rows, make_app
+from benchmarks.load import add_arguments, libpq_url, load_or_reuse, make_app
 from benchmarks.queue_bench import percentile
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/remedy_bench_observatory"
@@ -166,24 +166,11 @@ def bench(url: str, repeat: int, warmup: int, rebuild: bool = True, out=print) -
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.observatory_bench",
                                      description="Benchmark the public statistics endpoint.")
-    parser.add_argument("--rows", type=int, default=100_000, help="complaints (and cases) to load")
-    parser.add_argument("--reuse", action="store_true",
-                        help="skip loading if the database already holds exactly --rows rows")
-    parser.add_argument("--repeat", type=int, default=50, help="timed runs per scenario")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed runs per scenario first")
-    parser.add_argument("--database-url", default=DEFAULT_URL,
-                        help="the benchmark's own database: it is dropped and created again")
-    parser.add_argument("--seed", type=int, default=20261127)
-    parser.add_argument("--jobs", type=int, default=None, help="loading processes (default: cores)")
+    add_arguments(parser, DEFAULT_URL)
     parser.add_argument("--keep-rollups", action="store_true",
                         help="with --reuse: do not rebuild the rollups (they are up to date)")
     args = parser.parse_args(argv)
-    if args.reuse and loaded_rows(args.database_url) == args.rows:
-        print(f"reusing {args.rows:,} rows in {args.database_url}")
-    else:
-        print(f"loading {args.rows:,} rows into {args.database_url}")
-        timings = load(args.database_url, args.rows, seed=args.seed, jobs=args.jobs)
-        print("load: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    load_or_reuse(args)
     if not args.keep_rollups:
         print(f"remedies carried out: {add_remedies(args.database_url):,}")
     print(f"{datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, load average "

@@ -21,7 +21,7 @@ from datetime import UTC, datetime
 
 import psycopg
 
-from benchmarks.load import DEFAULT_URL, libpq_url, load, loaded_rows, make_app
+from benchmarks.load import DEFAULT_URL, add_arguments, libpq_url, load_or_reuse, make_app
 from remedy.cases.domain import RIGHTS_BITS
 
 QUEUE_GOAL_MS = 100
@@ -313,25 +313,12 @@ def main(argv=None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m benchmarks.queue_bench",
         description="Benchmark the caseworkers' queue and full-text search on synthetic data.")
-    parser.add_argument("--rows", type=int, default=100_000, help="complaints (and cases) to load")
-    parser.add_argument("--reuse", action="store_true",
-                        help="skip loading if the database already holds exactly --rows rows")
-    parser.add_argument("--repeat", type=int, default=50, help="timed runs per scenario")
-    parser.add_argument("--warmup", type=int, default=3, help="untimed runs per scenario first")
-    parser.add_argument("--database-url", default=DEFAULT_URL,
-                        help="the benchmark's own database: it is dropped and created again")
-    parser.add_argument("--seed", type=int, default=20261127)
-    parser.add_argument("--jobs", type=int, default=None, help="loading processes (default: cores)")
+    add_arguments(parser, DEFAULT_URL)
     parser.add_argument("--explain-all", action="store_true",
                         help="print every plan in full, not only those of missed goals")
     args = parser.parse_args(argv)
 
-    if args.reuse and loaded_rows(args.database_url) == args.rows:
-        print(f"reusing {args.rows:,} rows in {args.database_url}")
-    else:
-        print(f"loading {args.rows:,} rows into {args.database_url}")
-        timings = load(args.database_url, args.rows, seed=args.seed, jobs=args.jobs)
-        print("load: " + ", ".join(f"{step} {seconds:.1f} s" for step, seconds in timings.items()))
+    load_or_reuse(args)
     with psycopg.connect(libpq_url(args.database_url)) as conn:
         size = conn.execute("SELECT pg_size_pretty(pg_database_size(current_database()))").fetchone()[0]
     print(f"database size {size}; {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; {os.cpu_count()} cores, "

@@ -121,9 +121,10 @@ def _group_into_claims(made) -> None:
 
 
 def _publish_story(reference) -> None:
+    from sqlalchemy import select
+
     from remedy.accounts.models import User
     from remedy.narratives.services import prepare_narrative, publish_narrative
-    from sqlalchemy import select
 
     complaint = _complaint(reference)
     user = db.session.scalar(select(User).where(User.organisation_id == complaint.organisation_id,

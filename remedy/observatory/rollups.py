@@ -8,10 +8,10 @@ from sqlalchemy import case as when
 from sqlalchemy import delete, exists, func, select, text
 
 from remedy.cases.models import Case, Remedy
+from remedy.collective.models import ClaimMember, CollectiveClaim
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
-from remedy.collective.models import ClaimMember, CollectiveClaim
 from remedy.observatory import marginals, tallies
 from remedy.observatory.models import ComplaintCount, Marginal, RollupRun, Tally
 
