@@ -12,9 +12,9 @@ from wtforms import (
     TextAreaField,
 )
 
+from remedy.core.forms import MultiCheckboxField
 from remedy.core.i18n import translate
 from remedy.core.vocabulary import REMEDIES
-from remedy.core.forms import MultiCheckboxField
 from remedy.responses import domain
 
 

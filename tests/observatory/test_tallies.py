@@ -7,7 +7,7 @@ from remedy.cases.services import add_remedy
 from remedy.collective.services import create_claim
 from remedy.extensions import db
 from remedy.observatory import rollups
-from tests.cases.conftest import file_complaint, login
+from tests.cases.conftest import file_complaint
 from tests.conftest import app_context, run_jobs
 from tests.web import post_form
 
