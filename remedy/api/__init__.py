@@ -53,9 +53,13 @@ def json_body() -> dict:
 def page_args() -> tuple[int, int]:
     """`?page=` and `?per_page=` (1 to 100) of a list; a field error if they are wrong."""
     page, per_page = request.args.get("page", "1"), request.args.get("per_page", "20")
-    if as_id(page) is None or not per_page.isdigit() or not 1 <= int(per_page) <= 100:
-        raise ValidationFailed(N_("Some answers need attention."),
-                               {"per_page": [N_("Write a whole number between 1 and 100.")]})
+    fields = {}
+    if as_id(page) is None:
+        fields["page"] = [N_("Write a whole number.")]
+    if as_id(per_page) is None or not 1 <= int(per_page) <= 100:
+        fields["per_page"] = [N_("Write a whole number between 1 and 100.")]
+    if fields:
+        raise ValidationFailed(N_("Some answers need attention."), fields)
     return int(page), int(per_page)
 
 

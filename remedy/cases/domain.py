@@ -268,7 +268,8 @@ def parse_clock_settings(values: dict) -> dict:
     for clock in SETTABLE_CLOCKS:
         raw_length = str(values.get(f"{clock.name}_length", "") or "").strip()
         unit = values.get(f"{clock.name}_unit") or clock.unit
-        if not raw_length.isdigit() or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:
+        if not (raw_length.isascii() and raw_length.isdigit()) \
+                or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:
             fields[f"{clock.name}_length"] = [N_("Write a whole number of days from 1 to 365.")]
             continue
         if unit not in (WORKING_DAYS, CALENDAR_DAYS):

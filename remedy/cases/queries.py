@@ -19,6 +19,7 @@ from remedy.core.codes import normalise_country
 from remedy.core.db import as_id, utcnow
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_
+from remedy.core.text import clean_line
 from remedy.core.vocabulary import FILER_TYPES, RIGHTS_DIMENSIONS, SECTORS
 from remedy.extensions import db
 from remedy.intake.models import Complaint
@@ -103,7 +104,7 @@ def parse_filters(args: Mapping) -> QueueFilters:
     page, per_page = get("page") or "1", get("per_page") or "20"
     if as_id(page) is None:
         fields["page"] = [N_("Write a whole number.")]
-    if not per_page.isdigit() or not 1 <= int(per_page) <= MAX_PER_PAGE:
+    if as_id(per_page) is None or not 1 <= int(per_page) <= MAX_PER_PAGE:
         fields["per_page"] = [N_("Write a whole number between 1 and 100.")]
     collective_arg = (get("collective") or "").lower()
     if collective_arg and collective_arg not in ("1", "0", "true", "false", "yes", "no"):
@@ -112,7 +113,7 @@ def parse_filters(args: Mapping) -> QueueFilters:
     respondent = get("respondent")
     if respondent and respondent not in ("waiting", "late"):
         fields["respondent"] = [N_("Choose only from the options given.")]
-    q = (get("q") or "")[:200]
+    q = clean_line(get("q") or "")[:200]  # no NUL or control characters reach the index
     if fields:
         raise ValidationFailed(N_("Some answers need attention."), fields)
     return QueueFilters(

@@ -2,21 +2,18 @@
 and their members, and deciding a suggestion. Staff tokens; another organisation's objects
 are 404s."""
 
-from flask import g, jsonify, request
+from flask import g, jsonify
 from sqlalchemy import func, select
 
 from remedy.accounts.auth import api_staff
-from remedy.api import bp
+from remedy.api import bp, page_args
 from remedy.cases import services as case_services
 from remedy.collective import domain, services
 from remedy.collective.models import ClaimMember, CollectiveClaim, Suggestion
 from remedy.collective.wording import reason_text
-from remedy.core.db import as_id
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from remedy.intake.serializers import iso
-
-MAX_PER_PAGE = 100
 
 
 def suggestion_json(suggestion: Suggestion, case_complaint_id: int) -> dict:
@@ -99,8 +96,7 @@ def claim_json(claim: CollectiveClaim, *, with_members: bool = False) -> dict:
 @bp.get("/collective-claims")
 @api_staff()
 def list_claims():
-    page = as_id(request.args.get("page")) or 1
-    per_page = min(as_id(request.args.get("per_page")) or 20, MAX_PER_PAGE)
+    page, per_page = page_args()
     query = select(CollectiveClaim).where(
         CollectiveClaim.organisation_id == g.api_user.organisation_id)
     total = db.session.scalar(select(func.count()).select_from(query.subquery()))

@@ -64,7 +64,7 @@ def as_id(value) -> int | None:
         return None
     if isinstance(value, str):
         value = value.strip()
-        if not value.isdigit() or len(value) > 10:
+        if not (value.isascii() and value.isdigit()) or len(value) > 10:  # not "³" or "٣"
             return None
         value = int(value)
     return value if isinstance(value, int) and 0 < value <= MAX_ID else None

@@ -106,7 +106,7 @@ def verified(headers, raw: bytes) -> tuple[str, dict]:
     except ValueError:
         raise Refused(400, "not_json") from None
     if not isinstance(body, dict) or not isinstance(body.get("message_id"), str) or not (
-            1 <= len(body["message_id"]) <= 36) or not isinstance(body.get("from", {}), dict):
+            1 <= len(body["message_id"]) <= 36 and body["message_id"].isprintable()) or not isinstance(body.get("from", {}), dict):
         raise Refused(400, "not_a_message")
     return key_id, body
 

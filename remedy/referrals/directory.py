@@ -3,7 +3,7 @@ added by organisation admins, one by one or imported as JSON (the format of
 `remedy directory-import`), and exported the same way."""
 
 import json
-from datetime import datetime
+from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import selectinload
@@ -98,7 +98,8 @@ def _codes(value, allowed, name, errors) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
         errors[name] = [N_("Give a list of codes.")]
         return []
-    unknown = [v for v in value if allowed is not None and v not in allowed]
+    unknown = [v for v in value if (v not in allowed if allowed is not None
+                                    else not (v.isprintable() and len(v) <= 35))]
     if unknown:
         errors[name] = [msg(N_("Unknown code: %(code)s"), code=unknown[0][:40])]
     return list(dict.fromkeys(value))[:30]
@@ -118,6 +119,8 @@ def _keys(value, errors) -> list[tuple[str, datetime | None]]:
             until = datetime.fromisoformat(until) if isinstance(until, str) else None
         except ValueError:
             key = None
+        if until is not None and until.tzinfo is None:
+            until = until.replace(tzinfo=UTC)  # a date or a time without offset: UTC
         if key is None:
             errors["public_key"] = [N_("This is not an Ed25519 public key (base64 or PEM).")]
             return []
@@ -142,13 +145,16 @@ def parse_entry(data: dict) -> tuple[dict, list]:
         errors["type"] = [N_("Choose a type of authority.")]
     base_url = data.get("base_url") or None
     if base_url is not None and not (isinstance(base_url, str) and base_url.startswith(
-            ("https://", "http://")) and len(base_url) <= 300 and " " not in base_url):
+            ("https://", "http://")) and len(base_url) <= 300 and " " not in base_url
+            and base_url.isprintable()):
         errors["base_url"] = [N_("Give the installation's address, starting with https://.")]
     slug = data.get("slug") or None
-    if slug is not None and not (isinstance(slug, str) and 1 <= len(slug) <= 64):
+    if slug is not None and not (isinstance(slug, str) and 1 <= len(slug) <= 64
+                                 and slug.isprintable()):
         errors["slug"] = [N_("Give the organisation's short name on its installation.")]
     email = data.get("contact_email") or None
-    if email is not None and not (isinstance(email, str) and "@" in email and len(email) <= 254):
+    if email is not None and not (isinstance(email, str) and "@" in email and len(email) <= 254
+                                  and email.isprintable()):
         errors["contact_email"] = [N_("Enter an email address like name@example.org.")]
     fields = {
         "name": name, "country": country, "org_type": org_type,

@@ -141,7 +141,7 @@ def _imported(value: str | None):
     """(added, updated) from `?imported=A/U`, or None."""
     parts = (value or "").split("/")
     return tuple(int(p) for p in parts) if len(parts) == 2 and all(
-        p.isdigit() for p in parts) else None
+        p.isascii() and p.isdigit() for p in parts) else None
 
 
 @bp.get("/directory")

@@ -112,7 +112,8 @@ def resolve_ai_system(name: str, provider: Respondent | None = None) -> AISystem
 def search_respondents(q: str | None, *, page: int = 1, per_page: int = 20):
     """Respondents whose name or an alias contains `q` (compared as keys), with paging."""
     query = select(Respondent)
-    if q and q.strip():
+    q = clean_line(q or "")  # what a person could type: no NUL or control characters
+    if q:
         query = query.where(or_(
             Respondent.id.in_(select(RegistryAlias.respondent_id).where(
                 RegistryAlias.key.contains(name_key(q), autoescape=True))),

@@ -5,9 +5,8 @@ complainant says whether the answer resolves the matter and whether a remedy hap
 from flask import g, jsonify, request
 
 from remedy.accounts.auth import api_staff
-from remedy.api import bp, idempotent, json_body
+from remedy.api import bp, idempotent, json_body, page_args
 from remedy.cases import services as case_services
-from remedy.core.db import as_id
 from remedy.core.errors import NotAuthorised
 from remedy.core.messages import N_
 from remedy.intake import limits
@@ -15,8 +14,6 @@ from remedy.intake import services as intake_services
 from remedy.intake.serializers import iso
 from remedy.responses import access, complainant, services
 from remedy.responses.models import RespondentRequest, RespondentResponse
-
-MAX_PER_PAGE = 100
 
 
 def response_json(response: RespondentResponse, *, for_staff: bool = False) -> dict:
@@ -117,18 +114,11 @@ def _respondent():
     return access.principal_for_bearer(token)
 
 
-def _page_args() -> tuple[int, int]:
-    def number(name, default):
-        return as_id(request.args.get(name)) or default
-
-    return number("page", 1), min(number("per_page", 20), MAX_PER_PAGE)
-
-
 @bp.get("/respondent/requests")
 @limits.tracking
 def respondent_requests():
     principal = _respondent()
-    page, per_page = _page_args()
+    page, per_page = page_args()
     chosen = services.requests_for(principal, page=page, per_page=per_page)
     return jsonify({"items": [request_json(r) for r in chosen], "page": page,
                     "per_page": per_page, "total": services.count_requests_for(principal)})
