@@ -32,7 +32,10 @@ MAIL_MAX_ATTEMPTS = 8
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024
 UPLOAD_MAX_TOTAL_BYTES = 50 * 1024 * 1024
 UPLOAD_MAX_FILES = 10
-# Where evidence files are stored (absent = <instance>/evidence).
+# Where evidence and respondents' documents are kept: "filesystem" (EVIDENCE_DIR, one
+# machine's disk) or "database" (the stored_files table; see docs/operators.md).
+EVIDENCE_STORAGE = "filesystem"
+# Where evidence files are stored with "filesystem" (absent = <instance>/evidence).
 EVIDENCE_DIR = None
 
 # Slug of the organisation that handles complaints no other organisation's remit covers.

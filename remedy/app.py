@@ -62,6 +62,10 @@ def configure(app: Flask, env: str, overrides: dict) -> None:
         app.config["RATELIMIT_STORAGE_URI"] = app.config.get("REDIS_URL") or "memory://"
     if not app.config.get("EVIDENCE_DIR"):
         app.config["EVIDENCE_DIR"] = str(Path(app.instance_path) / "evidence")
+    from remedy.intake.storage import check_backend
+
+    if problem := check_backend(app.config["EVIDENCE_STORAGE"]):
+        raise RuntimeError(problem)
     app.config["BASE_URL"] = app.config["BASE_URL"].rstrip("/")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(ROOT / "remedy" / "translations")
 

@@ -1,6 +1,8 @@
 """Test fixtures. The suite runs against whatever REMEDY_TEST_DATABASE_URL and
 REMEDY_TEST_REDIS_URL name (PostgreSQL and Redis), or, without them, against SQLite with
-jobs run in-process. Email goes to a real SMTP server on loopback."""
+jobs run in-process. Email goes to a real SMTP server on loopback. Evidence is stored as
+REMEDY_TEST_EVIDENCE_STORAGE says (filesystem by default); tests marked `both_storages`
+run once with each backend."""
 
 import os
 import socket
@@ -14,6 +16,7 @@ import sqlalchemy as sa
 from aiosmtpd.controller import Controller
 from flask_migrate import upgrade
 from rq import SimpleWorker
+from werkzeug.serving import WSGIRequestHandler, make_server
 
 from remedy.app import create_app
 from remedy.extensions import db, limiter
@@ -21,6 +24,8 @@ from remedy.extensions import db, limiter
 DATABASE_URL = os.environ.get("REMEDY_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("REMEDY_TEST_REDIS_URL")
 ON_POSTGRES = bool(DATABASE_URL)
+EVIDENCE_STORAGE = os.environ.get("REMEDY_TEST_EVIDENCE_STORAGE", "filesystem")
+STORAGES = ("filesystem", "database")
 
 
 def free_port() -> int:
@@ -98,6 +103,7 @@ def base_config(instance_dir, mailbox):
         "MAIL_SUPPRESS_SEND": False,
         "DEFAULT_ORGANISATION": "test-nhri",
         "EVIDENCE_DIR": str(instance_dir / "evidence"),
+        "EVIDENCE_STORAGE": EVIDENCE_STORAGE,
     }
 
 
@@ -119,6 +125,26 @@ def app(make_app, base_config):
     with application.app_context():
         upgrade()
     return application
+
+
+def pytest_generate_tests(metafunc):
+    if metafunc.definition.get_closest_marker("both_storages"):
+        metafunc.parametrize("evidence_storage", STORAGES, indirect=True)
+
+
+@pytest.fixture(autouse=True)
+def evidence_storage(request):
+    """The evidence backend of this test: each in turn for tests marked `both_storages`, for
+    the session app and for apps built by make_app during the test."""
+    backend = getattr(request, "param", None)
+    if backend is None:
+        yield EVIDENCE_STORAGE
+        return
+    base_config, application = request.getfixturevalue("base_config"), request.getfixturevalue("app")
+    before = base_config["EVIDENCE_STORAGE"]
+    base_config["EVIDENCE_STORAGE"] = application.config["EVIDENCE_STORAGE"] = backend
+    yield backend
+    base_config["EVIDENCE_STORAGE"] = application.config["EVIDENCE_STORAGE"] = before
 
 
 @pytest.fixture(autouse=True)
@@ -188,3 +214,22 @@ def org(app):
         slug = organisation.slug
         db.session.remove()
     return slug
+
+
+class QuietHandler(WSGIRequestHandler):
+    def log_request(self, *args, **kwargs):  # thousands of requests: no line for each
+        pass
+
+
+@pytest.fixture
+def live_server(app, make_app):
+    """The app on 127.0.0.1 (a real HTTP server in a thread, on the test database, with the
+    regional observatory turned on so that its API answers): its base URL. The port is the
+    one the system hands out, so that runs side by side do not clash."""
+    served = make_app(OBSERVATORY_REGIONAL=True)
+    server = make_server("127.0.0.1", 0, served, threaded=False, request_handler=QuietHandler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}"
+    server.shutdown()
+    thread.join(timeout=10)

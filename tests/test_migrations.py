@@ -32,11 +32,14 @@ def test_models_and_migrations_agree(app):
 
 def test_migrations_go_down_and_up_again(make_app, instance_dir):
     if ON_POSTGRES:
-        url = sa.engine.make_url(DATABASE_URL).set(database="remedy_test_migrations")
+        # Named after the test database, so that two runs on other databases do not collide.
+        test_database = sa.engine.make_url(DATABASE_URL).database
+        scratch_name = f"{test_database}_migrations"
+        url = sa.engine.make_url(DATABASE_URL).set(database=scratch_name)
         admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
         with admin.connect() as conn:
-            conn.execute(sa.text('DROP DATABASE IF EXISTS "remedy_test_migrations" WITH (FORCE)'))
-            conn.execute(sa.text('CREATE DATABASE "remedy_test_migrations"'))
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{scratch_name}" WITH (FORCE)'))
+            conn.execute(sa.text(f'CREATE DATABASE "{scratch_name}"'))
         admin.dispose()
         url = url.render_as_string(hide_password=False)
     else:

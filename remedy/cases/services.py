@@ -24,7 +24,7 @@ from remedy.extensions import db
 from remedy.intake.models import Complaint
 from remedy.intake.privacy import ERASED, anonymise_complaint, complainant_data
 from remedy.intake.services import add_staff_message, tell_complainant
-from remedy.intake.uploads import evidence_store
+from remedy.intake.storage import evidence_store
 from remedy.jobs import commit
 
 
@@ -363,10 +363,8 @@ def erase_complainant_data(case: Case, *, user: User | None = None, reason: str 
     case.anonymised_at = utcnow()
     audit.record("case.erased", actor=actor_of(user), subject_type="case", subject_id=case.id,
                  organisation_id=case.organisation_id, reason=reason)
+    evidence_store().delete_when_committed(orphaned)
     commit()
-    store = evidence_store()
-    for sha256 in orphaned:
-        store.delete(sha256)
     return True
 
 

@@ -1,7 +1,6 @@
 """The caseworkers' pages: the queue, a case, and the supervisors' overview. Thin: each
 view checks who asks, calls one service or query, and renders."""
 
-import io
 from datetime import date
 
 from flask import (
@@ -43,7 +42,7 @@ from remedy.core.vocabulary import (
     RIGHTS_DIMENSIONS,
     SECTORS,
 )
-from remedy.intake.uploads import evidence_store
+from remedy.intake.storage import evidence_store
 
 
 def _assignees():
@@ -252,7 +251,7 @@ def evidence(case_id, evidence_id):
     if item is None:
         abort(404)
     services.record_evidence_download(current_user, found, item.id)
-    response = send_file(io.BytesIO(evidence_store().read(item.sha256)),
+    response = send_file(evidence_store().open(item.sha256),
                          mimetype="application/octet-stream", as_attachment=True,
                          download_name=item.display_name)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

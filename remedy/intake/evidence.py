@@ -1,15 +1,12 @@
 """Evidence files: the type is decided by the content, never by the name or the client's
-header; files live outside the web root under their SHA-256, so a name can never be a path.
+header; files are stored (by `intake.storage`, on disk or in the database) under their
+SHA-256, so a name can never be a path.
 
-`inspect_upload` is pure (bytes in, verdict out); `EvidenceStore` is the one place that
-touches storage, so another backend (database, S3-compatible) can replace the disk.
+`inspect_upload` is pure (bytes in, verdict out).
 """
 
 import hashlib
-import os
-import tempfile
 from dataclasses import dataclass
-from pathlib import Path
 
 import filetype
 
@@ -68,47 +65,6 @@ def inspect_upload(data: bytes, filename: str | None, *, max_bytes: int) -> Insp
         media_type=media_type,
         display_name=name,
     )
-
-
-class EvidenceStore:
-    """Files on a local disk, content-addressed: <root>/ab/cd/<sha256>."""
-
-    def __init__(self, root: str | os.PathLike):
-        self.root = Path(root)
-
-    def _path(self, sha256: str) -> Path:
-        if len(sha256) != 64 or any(c not in "0123456789abcdef" for c in sha256):
-            raise ValueError("not a SHA-256")
-        return self.root / sha256[:2] / sha256[2:4] / sha256
-
-    def put(self, data: bytes) -> str:
-        sha256 = hashlib.sha256(data).hexdigest()
-        path = self._path(sha256)
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            # Write then rename, so a reader never sees half a file.
-            fd, tmp = tempfile.mkstemp(dir=path.parent)
-            with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
-            os.replace(tmp, path)
-        return sha256
-
-    def exists(self, sha256: str) -> bool:
-        return self._path(sha256).exists()
-
-    def read(self, sha256: str) -> bytes:
-        return self._path(sha256).read_bytes()
-
-    def delete(self, sha256: str) -> None:
-        self._path(sha256).unlink(missing_ok=True)
-
-    def stored_before(self, moment: float):
-        """The SHA-256 of every file last written before `moment` (a Unix time)."""
-        if not self.root.exists():
-            return
-        for path in self.root.glob("??/??/*"):
-            if len(path.name) == 64 and path.stat().st_mtime < moment:
-                yield path.name
 
 
 def check_limits(

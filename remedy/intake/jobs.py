@@ -1,5 +1,6 @@
 """Scheduled intake jobs."""
 
+from datetime import timedelta
 from itertools import islice
 
 from sqlalchemy import select
@@ -7,7 +8,8 @@ from sqlalchemy import select
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Evidence
-from remedy.intake.uploads import RECEIPT_MAX_AGE, evidence_store
+from remedy.intake.storage import evidence_store
+from remedy.intake.uploads import RECEIPT_MAX_AGE
 
 # Files of a form that was never sent are kept this long after their receipt expired.
 GRACE_SECONDS = 3600
@@ -18,7 +20,7 @@ def purge_unclaimed_evidence() -> int:
     used (a person who gave up filing still uploaded their documents: they must not stay).
     Returns how many files were deleted."""
     store = evidence_store()
-    cutoff = utcnow().timestamp() - RECEIPT_MAX_AGE - GRACE_SECONDS
+    cutoff = utcnow() - timedelta(seconds=RECEIPT_MAX_AGE + GRACE_SECONDS)
     candidates = store.stored_before(cutoff)
     deleted = 0
     while batch := list(islice(candidates, 500)):

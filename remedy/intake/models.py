@@ -3,7 +3,19 @@ are appended, and every public event is a row in the complaint's timeline."""
 
 from datetime import date, datetime
 
-from sqlalchemy import Boolean, Date, ForeignKey, Integer, String, Text, UniqueConstraint, false
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    String,
+    Text,
+    UniqueConstraint,
+    false,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from remedy.accounts.models import Organisation
@@ -148,3 +160,20 @@ class ComplaintEvent(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     complaint: Mapped[Complaint] = relationship(back_populates="events")
+
+
+class FileContent(db.Model):
+    """The bytes of a stored file, when EVIDENCE_STORAGE is "database" (see
+    `intake.storage`): one row per area ("evidence", "responses") and SHA-256, shared by
+    every row that names that file. Only the storage backend reads or writes it."""
+
+    __tablename__ = "stored_files"
+    __table_args__ = (Index("ix_stored_files_area_stored_at", "area", "stored_at"),)
+
+    area: Mapped[str] = mapped_column(String(16), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    content: Mapped[bytes] = mapped_column(LargeBinary)
+    # Last stored (a second upload of the same file renews it): unclaimed files are purged
+    # by this time.
+    stored_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

@@ -9,16 +9,13 @@ from flask import current_app
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from remedy.core.messages import Message
-from remedy.intake.evidence import EvidenceStore, InspectedFile, inspect_upload
+from remedy.intake.evidence import InspectedFile, inspect_upload
+from remedy.intake.storage import FileStore, evidence_store
 
 RECEIPT_MAX_AGE = 24 * 3600
 
 
-def evidence_store() -> EvidenceStore:
-    return EvidenceStore(current_app.config["EVIDENCE_DIR"])
-
-
-def inspect_and_store(uploads, store: EvidenceStore | None = None
+def inspect_and_store(uploads, store: FileStore | None = None
                       ) -> tuple[list[InspectedFile], list[Message]]:
     """Each upload either stored (in the evidence store unless told otherwise) and returned,
     or refused with a reason."""

@@ -17,21 +17,11 @@ def _withdraw_requests(complaint, reason=None) -> None:
 
 
 def _erase(complaint) -> None:
-    """Erase the exchange with the respondent; its documents' files go once the erasure
-    is committed (a rolled-back erasure leaves them in place)."""
-    from sqlalchemy import event
-
-    from remedy.extensions import db
-    from remedy.responses.services import document_store, erase_respondent_exchange
+    """Erase the exchange with the respondent; its documents' files go with the erasure's
+    commit (a rolled-back erasure leaves them in place: see `intake.storage`)."""
+    from remedy.intake.storage import document_store
+    from remedy.responses.services import erase_respondent_exchange
 
     if getattr(complaint, "case", None) is None:
         return
-    files = erase_respondent_exchange(complaint.case)
-    if files:
-        store = document_store()
-
-        def delete_files(_session):
-            for sha256 in files:
-                store.delete(sha256)
-
-        event.listen(db.session(), "after_commit", delete_files, once=True)
+    document_store().delete_when_committed(erase_respondent_exchange(complaint.case))

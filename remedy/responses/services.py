@@ -20,8 +20,9 @@ from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotFound, ValidationFailed
 from remedy.core.messages import N_, Message, msg
 from remedy.extensions import db
-from remedy.intake.evidence import EvidenceStore, InspectedFile
+from remedy.intake.evidence import InspectedFile
 from remedy.intake.services import tell_complainant
+from remedy.intake.storage import document_store
 from remedy.intake.uploads import inspect_and_store
 from remedy.jobs import commit
 from remedy.notifications.services import queue_email
@@ -31,11 +32,6 @@ from remedy.responses.access import RespondentPrincipal
 from remedy.responses.models import RespondentRequest, RespondentResponse, ResponseDocument
 
 LIVE = (domain.AWAITING, domain.ANSWERING)
-
-
-def document_store() -> EvidenceStore:
-    """The respondents' documents, beside (not among) the complainants' evidence."""
-    return EvidenceStore(current_app.config["EVIDENCE_DIR"] + "/responses")
 
 
 # --- asking -------------------------------------------------------------------------------
@@ -167,7 +163,8 @@ def erase_respondent_exchange(case: Case) -> list[str]:
     """Erase what the exchange with the respondent holds about the complainant (in the
     caller's transaction): their part of what was sent, the answers' texts about them and
     the documents, and their feedback. Categories, dates and timeliness stay for
-    statistics; a public response stays public. Returns document files to delete."""
+    statistics; a public response stays public. Returns the document files no answer
+    uses any more, to delete."""
     from remedy.intake.privacy import ERASED
 
     files = []
@@ -181,7 +178,12 @@ def erase_respondent_exchange(case: Case) -> list[str]:
                     setattr(response, name, ERASED)
             files += [d.sha256 for d in response.documents]
             response.documents.clear()
-    return files
+    if not files:
+        return []
+    db.session.flush()  # the same file may be another answer's document: it stays
+    still_used = set(db.session.scalars(
+        select(ResponseDocument.sha256).where(ResponseDocument.sha256.in_(files))))
+    return sorted(set(files) - still_used)
 
 
 def renew_link(user: User, case: Case, request_id: int) -> str:

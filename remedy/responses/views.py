@@ -2,7 +2,6 @@
 link, read documents, give a respondent portal accounts) and the complainant's answers on
 the tracking page (does the answer resolve it; did the remedy happen). Thin."""
 
-import io
 
 from flask import abort, make_response, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
@@ -95,7 +94,7 @@ def document(case_id, document_id):
     if item is None:
         abort(404)
     case_services.record_evidence_download(current_user, case, -item.id)
-    response = send_file(io.BytesIO(services.document_store().read(item.sha256)),
+    response = send_file(services.document_store().open(item.sha256),
                          mimetype="application/octet-stream", as_attachment=True,
                          download_name=item.display_name)
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'"

@@ -3,13 +3,15 @@
 import io
 import json
 from datetime import timedelta
-from pathlib import Path
+
+import pytest
 
 from remedy.cases.jobs import apply_retention
 from remedy.cases.models import Case
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
+from remedy.intake.storage import evidence_store
 from tests.cases.conftest import file_complaint
 from tests.conftest import app_context
 from tests.web import post_form
@@ -25,6 +27,7 @@ def with_evidence(app):
     return reference, secret, case_id
 
 
+@pytest.mark.both_storages
 def test_a_supervisor_exports_the_complainants_data(app, staff, as_role):
     reference, _, case_id = with_evidence(app)
     assert post_form(as_role("caseworker"), f"/cases/{case_id}/data-export", {},
@@ -37,12 +40,12 @@ def test_a_supervisor_exports_the_complainants_data(app, staff, as_role):
     assert data["complaint"]["evidence"][0]["name"] == "payslip.txt"
 
 
-def test_erasure_keeps_an_anonymised_shell(app, staff, as_role, base_config):
+@pytest.mark.both_storages
+def test_erasure_keeps_an_anonymised_shell(app, staff, as_role):
     reference, secret, case_id = with_evidence(app)
     with app_context(app):
         sha = db.session.query(Complaint).filter_by(reference=reference).one().evidence[0].sha256
-    stored = Path(base_config["EVIDENCE_DIR"]) / sha[:2] / sha[2:4] / sha
-    assert stored.exists()
+        assert evidence_store().read(sha) == b"payslip of Ana Lima"
     sup = as_role("supervisor")
     refused = post_form(sup, f"/cases/{case_id}/erase", {"reason": "asked by phone"},
                         token_from="/cases")
@@ -55,7 +58,8 @@ def test_erasure_keeps_an_anonymised_shell(app, staff, as_role, base_config):
         assert complaint.narrative == "[erased]" and complaint.contact_email is None
         assert complaint.evidence == [] and complaint.sector == "employment"
         assert complaint.case.anonymised_at is not None
-    assert not stored.exists()  # the file itself is gone
+    with app_context(app):
+        assert not evidence_store().exists(sha)  # the file itself is gone
     # the complainant's secret no longer opens anything, and the audit chain still holds
     assert app.test_client().get(f"/api/v1/complaints/{reference}",
                                  headers={"X-Remedy-Secret": secret}).status_code == 401

@@ -155,6 +155,7 @@ def test_contact_details_are_shown_on_request_and_audited(app, case, as_role):
                                                       subject_id=case_id).count() == 1
 
 
+@pytest.mark.both_storages
 def test_evidence_downloads_as_an_attachment(app, staff, as_role):
     from tests.cases.conftest import file_complaint
 

@@ -232,6 +232,7 @@ def test_withdrawal_closes_the_complaint(client):
                         headers=auth(body["secret"])).status_code == 200
 
 
+@pytest.mark.both_storages
 def test_evidence_can_be_added_through_the_api(client):
     body = filed(client)
     url = f"/api/v1/complaints/{body['reference']}/evidence"

@@ -31,6 +31,7 @@ def test_a_file_over_the_per_file_limit_is_refused(small):
     assert "big.txt is larger than" in field_errors(response.get_data(as_text=True), "evidence")
 
 
+@pytest.mark.both_storages
 def test_files_over_the_per_complaint_limits_are_refused(small, app):
     client = small.test_client()
     too_many = form_data(evidence=[text_file(10, "a.txt"), text_file(11, "b.txt"),
@@ -45,6 +46,7 @@ def test_files_over_the_per_complaint_limits_are_refused(small, app):
         assert db.session.query(Complaint).count() == 0
 
 
+@pytest.mark.both_storages
 def test_later_evidence_counts_against_the_same_limits(small):
     client = small.test_client()
     body = client.post("/api/v1/complaints", json=complaint_payload()).get_json()
@@ -73,13 +75,14 @@ def test_a_request_over_the_size_limit_gets_a_page_not_a_crash(small):
     assert api.status_code == 413 and api.get_json()["error"]["code"] == "too_large"
 
 
-def test_files_of_a_form_never_sent_are_deleted_after_their_receipt_expires(app, base_config):
-    import os
-    import time
-    from pathlib import Path
+@pytest.mark.both_storages
+def test_files_of_a_form_never_sent_are_deleted_after_their_receipt_expires(app, monkeypatch):
+    from datetime import timedelta
 
+    from remedy.core.db import utcnow
+    from remedy.intake import jobs
     from remedy.intake.jobs import purge_unclaimed_evidence
-    from tests.conftest import app_context
+    from remedy.intake.storage import evidence_store
 
     client = app.test_client()
     abandoned = post_form(client, "/complaints/new",
@@ -89,18 +92,17 @@ def test_files_of_a_form_never_sent_are_deleted_after_their_receipt_expires(app,
     kept = post_form(client, "/complaints/new", form_data(evidence=[text_file(40, "sent.txt")]),
                      content_type="multipart/form-data")
     assert kept.status_code == 200
-    root = Path(base_config["EVIDENCE_DIR"])
-    files = {p.name: p for p in root.glob("??/??/*")}
-    assert len(files) >= 2
+    in_two_days = utcnow() + timedelta(days=2)
     with app_context(app):
+        store = evidence_store()
+        files = set(store.stored_before(in_two_days))
+        assert len(files) >= 2
         assert purge_unclaimed_evidence() == 0  # too recent: the receipt still works
-        two_days_ago = time.time() - 2 * 86400
-        for path in files.values():
-            os.utime(path, (two_days_ago, two_days_ago))
-        from remedy.extensions import db
         from remedy.intake.models import Evidence
 
         claimed = {e.sha256 for e in db.session.query(Evidence)}
-        assert purge_unclaimed_evidence() == len(set(files) - claimed)
-    remaining = {p.name for p in root.glob("??/??/*")}
-    assert remaining == claimed
+        assert claimed and claimed < files
+        monkeypatch.setattr(jobs, "utcnow", lambda: in_two_days)
+        assert purge_unclaimed_evidence() == len(files - claimed)
+        assert set(store.stored_before(in_two_days)) == claimed
+        assert all(store.exists(sha) for sha in claimed)

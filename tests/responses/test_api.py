@@ -4,6 +4,8 @@ lists and answers, the complainant gives feedback."""
 import uuid
 from datetime import timedelta
 
+import pytest
+
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.responses import access
@@ -159,6 +161,7 @@ def test_sending_needs_a_contact_in_the_registry_and_an_open_case(app, client, t
     assert send(client, token("other"), no_consent, summary="x").status_code == 404
 
 
+@pytest.mark.both_storages
 def test_a_respondent_attaches_documents_through_the_api(app, client, token):
     import io
 

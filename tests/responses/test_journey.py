@@ -6,6 +6,8 @@ remedy happened."""
 import io
 from datetime import timedelta
 
+import pytest
+
 from remedy.cases.models import Case
 from remedy.core.audit import AuditEvent
 from remedy.core.db import utcnow
@@ -66,6 +68,7 @@ def test_without_consent_only_a_summary_goes_and_it_is_required(app, as_role, ma
     assert "has not agreed to be named" in html
 
 
+@pytest.mark.both_storages
 def test_the_whole_journey(app, as_role, mailbox):
     reference, secret, case_id, _ = sendable_case(app)
     cw = as_role("caseworker")
@@ -195,6 +198,7 @@ def test_withdrawn_consent_hides_the_complainant_from_the_respondent_at_once(app
     assert "withdrawn their agreement" in html
 
 
+@pytest.mark.both_storages
 def test_too_many_documents_are_refused_and_the_answer_is_kept(app, as_role, mailbox):
     _, _, case_id, _ = sendable_case(app)
     assert send_from_case_page(as_role("caseworker"), case_id).status_code == 200

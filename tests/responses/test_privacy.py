@@ -3,6 +3,8 @@ withdrawn complaint is no longer put to the respondent."""
 
 import io
 
+import pytest
+
 from remedy.extensions import db
 from remedy.responses.models import RespondentRequest
 from remedy.responses.services import document_store
@@ -27,6 +29,7 @@ def _send_and_answer(app, client, token):
     return reference, secret, case_id, sent["id"]
 
 
+@pytest.mark.both_storages
 def test_erasure_reaches_the_exchange_with_the_respondent(app, client, token, as_role):
     _, _, case_id, request_id = _send_and_answer(app, client, token)
     with app_context(app):
