@@ -5,6 +5,8 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 PYTEST=".venv/bin/python -m pytest"
 
+scripts/browser.sh  # Chromium and axe-core for tests/browser (they skip, saying why, without)
+
 echo "=== 1/2: SQLite, in-process jobs ==="
 env -u REMEDY_TEST_DATABASE_URL -u REMEDY_TEST_REDIS_URL $PYTEST "$@"
 sqlite_status=$?

@@ -1,4 +1,5 @@
-"""A world for the API to be exercised on, and the app served on a loopback port.
+"""A world for the API to be exercised on (the app on a loopback port is `live_server`, in
+tests/conftest.py).
 
 `api_world` files complaints through the API and builds on them with the services: staff
 of two organisations with tokens (one read-only), complaints with their references and
@@ -10,10 +11,8 @@ directory whose key signs federation messages. Its ids are what the generated re
 """
 
 import io
-import threading
 
 import pytest
-from werkzeug.serving import WSGIRequestHandler, make_server
 
 from remedy.accounts.services import create_api_token, create_user, organisation_by_slug
 from remedy.extensions import db
@@ -26,24 +25,6 @@ STAFF = {"caseworker": ("cw@one.example.org", "test-nhri", "caseworker"),
          "supervisor": ("sup@one.example.org", "test-nhri", "supervisor"),
          "org_admin": ("admin@one.example.org", "test-nhri", "org_admin"),
          "other": ("cw@two.example.org", "two", "caseworker")}
-
-
-class QuietHandler(WSGIRequestHandler):
-    def log_request(self, *args, **kwargs):  # thousands of requests: no line for each
-        pass
-
-
-@pytest.fixture
-def live_server(app, make_app):
-    """The app on 127.0.0.1 (a real HTTP server in a thread, on the test database, with the
-    regional observatory turned on so that its API answers): its base URL."""
-    served = make_app(OBSERVATORY_REGIONAL=True)
-    server = make_server("127.0.0.1", 0, served, threaded=False, request_handler=QuietHandler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}"
-    server.shutdown()
-    thread.join(timeout=10)
 
 
 def _file(client, **changes) -> dict:
