@@ -76,8 +76,11 @@ def _claims(organisation_id: int, start, end):
         .join(Complaint, Complaint.id == ClaimMember.complaint_id)
         .where(ClaimMember.claim_id.in_([claim_id for claim_id, _, _ in claims]),
                ClaimMember.status.in_(COUNTED))).all()
+    by_claim: dict[int, list] = {}
+    for owner, country, size in members:
+        by_claim.setdefault(owner, []).append((country, size))
     for claim_id, sector, mask in claims:
-        mine = [(country, size) for owner, country, size in members if owner == claim_id]
+        mine = by_claim.get(claim_id)
         if not mine:
             continue
         country = Counter(c or "" for c, _ in mine).most_common(1)[0][0]
