@@ -209,6 +209,7 @@ def register_errorhandlers(app: Flask) -> None:
 def register_request_hooks(app: Flask) -> None:
     app.before_request(security.require_csrf)
     app.after_request(security.add_security_headers)
+    app.add_template_filter(i18n.local_date)
 
     @app.context_processor
     def inject_i18n():

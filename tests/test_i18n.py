@@ -94,3 +94,20 @@ def test_api_messages_are_translated_and_not_escaped(client):
     response = client.post("/api/v1/complaints", json={}, headers={"Accept-Language": "fr"})
     raw = response.get_data(as_text=True)
     assert "réponses" in raw and "\\u00e9" not in raw
+
+
+@pytest.mark.parametrize("locale, expected", [("en", "December 28, 2026"),
+                                              ("fr", "28 décembre 2026"),
+                                              ("zh_Hans", "2026年12月28日")])
+def test_days_in_emails_and_packets_are_written_in_the_readers_language(app, locale, expected):
+    from datetime import date, datetime
+
+    from flask_babel import force_locale
+
+    from remedy.core.i18n import local_date
+
+    with app.test_request_context(), force_locale(locale):
+        assert local_date("2026-12-28") == expected  # as emails and packets carry it
+        assert local_date(date(2026, 12, 28)) == expected
+        assert local_date(datetime(2026, 12, 28, 23, 5)) == expected
+        assert local_date("not a day") == "not a day" and local_date(None) == ""

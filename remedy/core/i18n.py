@@ -1,11 +1,12 @@
 """The reader's language: chosen with ?lang=, remembered in the session, else taken from the
 browser; and the helpers that put domain messages and code lists into that language."""
 
+from datetime import date, datetime
 from functools import cache
 
 from babel import Locale
 from flask import current_app, request, session
-from flask_babel import get_locale, gettext
+from flask_babel import format_date, get_locale, gettext
 
 from remedy.core.codes import country_codes
 from remedy.core.messages import Message
@@ -93,3 +94,18 @@ def language_name(locale: str) -> str:
 
 def language_choices() -> list[tuple[str, str]]:
     return [(code, language_name(code)) for code in current_app.config["LANGUAGES"]]
+
+
+def local_date(value) -> str:
+    """A day in the reader's language ("28 novembre 2026"), from a date, a datetime or the
+    ISO text that emails and referral packets carry; anything else is shown as it is."""
+    if isinstance(value, str):
+        try:
+            value = date.fromisoformat(value[:10])
+        except ValueError:
+            return value
+    if isinstance(value, datetime):
+        value = value.date()
+    if isinstance(value, date):
+        return format_date(value, "long")
+    return "" if value is None else str(value)

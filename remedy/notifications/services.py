@@ -2,6 +2,7 @@
 it and then starts delivery; if delivery cannot start, the periodic sweep retries."""
 
 from datetime import timedelta
+from email import policy
 
 from flask import render_template
 from flask_babel import force_locale
@@ -48,6 +49,16 @@ def queue_email(template: str, *, to: str, locale: str, dedupe_key: str | None =
     return email
 
 
+class _Message(Message):
+    """Flask-Mail's message with its encoded headers kept as they were folded: the SMTP
+    policy's own refolding cut "réponse" into "r éponse" in French and Chinese subjects."""
+
+    def _message(self):
+        message = super()._message()
+        message.policy = policy.SMTP.clone(max_line_length=998)
+        return message
+
+
 def build_message(email: OutboxEmail, sender: str) -> Message:
     """The email in the recipient's language, from its three templates."""
     base = f"email/{email.template}"
@@ -55,5 +66,5 @@ def build_message(email: OutboxEmail, sender: str) -> Message:
         subject = render_template(f"{base}/subject.txt", **email.context).strip()
         body = render_template(f"{base}/body.txt", **email.context)
         html = render_template(f"{base}/body.html", **email.context)
-    return Message(subject=subject, recipients=[email.recipient], body=body, html=html,
-                   sender=sender)
+    return _Message(subject=subject, recipients=[email.recipient], body=body, html=html,
+                    sender=sender)

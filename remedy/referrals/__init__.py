@@ -12,7 +12,8 @@ def init_app(app) -> None:
     from remedy.core.hooks import add_once
     from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.federation import inbox, rotation
-    from remedy.referrals import directory, domain, incoming, receivers, routing, services, views
+    from remedy.referrals import (directory, domain, incoming, receivers, routing, services,
+                                  views, wording)
 
     receivers.connect()
     inbox.HANDLERS.update({services.OFFER: incoming.receive_offer,
@@ -24,6 +25,7 @@ def init_app(app) -> None:
     add_once(case_views.CASE_PAGE_SECTIONS, views.case_context)
     app.jinja_env.globals["referral_words"] = {
         "states": domain.STATES, "actions": domain.ACTIONS, "events": domain.EVENTS, "reasons": routing.REASONS,
-        "notes": routing.NOTES, "reason": views.reason_text, "sectors": SECTORS,
+        "notes": routing.NOTES, "reason": views.reason_text, "pseudonym": wording.pseudonym_text,
+        "sectors": SECTORS,
         "rights": RIGHTS_DIMENSIONS, "types": ORG_TYPES,
     }

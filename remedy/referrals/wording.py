@@ -1,4 +1,6 @@
-"""Routing reasons in the reader's language."""
+"""Routing reasons and packet markers in the reader's language."""
+
+from flask_babel import gettext as _
 
 from remedy.core.i18n import country_name, translate
 from remedy.core.vocabulary import RIGHTS_DIMENSIONS
@@ -16,3 +18,14 @@ def reason_text(reason) -> str:
         else:
             values[key] = value
     return translate(REASONS.get(reason.code) or NOTES[reason.code]) % values
+
+
+def pseudonym_text(pseudonym: str) -> str:
+    """A packet's pseudonym ("Complainant 7F3K2A" on the wire, the same in every language so
+    both sides can quote it) as the reader's words; the erased marker likewise."""
+    from remedy.referrals.packets import ERASED
+
+    if pseudonym == ERASED:
+        return _("erased")
+    code = pseudonym.rsplit(" ", 1)[-1]
+    return _("Complainant %(code)s (name and contact details withheld)", code=code)

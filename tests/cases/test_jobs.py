@@ -2,6 +2,8 @@
 
 from datetime import timedelta
 
+from babel.dates import format_date
+
 from remedy.cases.jobs import send_deadline_digests
 from remedy.cases.models import Case
 from remedy.core.db import utcnow
@@ -16,7 +18,7 @@ def test_assignees_and_supervisors_get_one_digest_a_day(app, staff, mailbox):
     with app_context(app):
         overdue = db.session.get(Case, case_id)
         overdue.assignee_id = staff["caseworker"]
-        overdue.next_due_on = utcnow().date() - timedelta(days=1)
+        overdue.next_due_on = overdue_on = utcnow().date() - timedelta(days=1)
         db.session.commit()
         assert send_deadline_digests() == 3  # the caseworker, the supervisor, the admin
         assert send_deadline_digests() == 0  # not twice the same day
@@ -24,5 +26,7 @@ def test_assignees_and_supervisors_get_one_digest_a_day(app, staff, mailbox):
     for role in ("caseworker", "supervisor"):
         [digest] = mailbox.to(STAFF[role][0])
         assert reference in mailbox.text(digest) and "overdue" in mailbox.text(digest).lower()
+        day = format_date(overdue_on, "long", locale="en")  # a day as readers write it
+        assert day in mailbox.text(digest) and overdue_on.isoformat() not in mailbox.text(digest)
     assert mailbox.to(STAFF["org_admin"][0])  # an admin is a supervisor too
     assert not mailbox.to(STAFF["other"][0])

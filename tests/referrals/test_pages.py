@@ -3,6 +3,9 @@ its words (an error beside the field keeps them), the directory's form, import a
 
 import io
 import json
+from datetime import date
+
+from babel.dates import format_date
 
 from remedy.extensions import db
 from remedy.referrals.models import Authority
@@ -27,6 +30,12 @@ def test_the_receiver_works_through_the_pages(app, token, as_role, staff):
     page = other.get(f"/referrals/{incoming_id}").get_data(as_text=True)
     assert "Referral from Organisation test-nhri" in page and "Accept the case" in page
     assert "Complainant " in page and "ana@example.org" not in page  # pseudonymised
+    french = other.get(f"/referrals/{incoming_id}?lang=fr").get_data(as_text=True)
+    code = sent["packet"]["complainant"]["pseudonym"].split()[-1]
+    assert f"Plaignant(e) {code} (nom et coordonnées non communiqués)" in french
+    due = date.fromisoformat(sent["packet"]["reply_due"])
+    assert format_date(due, "long", locale="fr") in french  # the day in French words
+    other.get("/?lang=en")
     empty = post_form(other, f"/referrals/{incoming_id}/decline", {"decline-text": ""},
                       token_from=f"/referrals/{incoming_id}")
     assert empty.status_code == 422

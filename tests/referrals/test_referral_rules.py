@@ -4,6 +4,8 @@ stops."""
 
 from datetime import timedelta
 
+from babel.dates import format_date
+
 from remedy.accounts.services import create_user, organisation_by_slug
 from remedy.cases.models import Case
 from remedy.extensions import db
@@ -90,7 +92,7 @@ def test_reply_deadlines_remind_the_receiver_and_warn_the_sender(app, token, mai
     with app_context(app):
         create_user(email="sup@other.example.org", role="supervisor",
                     organisation=organisation_by_slug("other-org"),
-                    password="correct horse battery staple")
+                    password="correct horse battery staple").locale = "fr"
         due = db.session.get(Referral, sent["id"]).reply_due
         assert check_referral_deadlines(today=due - timedelta(days=10)) == {"reminded": 0,
                                                                             "late": 0}
@@ -102,7 +104,10 @@ def test_reply_deadlines_remind_the_receiver_and_warn_the_sender(app, token, mai
         assert db.session.get(Case, case_id).attention_reason == "referral_late"
     run_jobs(app)
     [email] = mailbox.to("sup@other.example.org")
-    assert "waits for your reply" in email["Subject"]
+    subject = email["Subject"]
+    # In the supervisor's language, the day written out as French readers write it.
+    assert "attend votre réponse" in subject and format_date(due, "long", locale="fr") in subject
+    assert due.isoformat() not in subject and due.isoformat() not in mailbox.text(email)
     assert f"/referrals/{sent['id'] + 1}" in mailbox.text(email)  # the receiver's record
 
 
