@@ -135,7 +135,8 @@ class Suggestion(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisations.id"))
-    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"), index=True)
+    # Looked up by the unique (complaint_id, target) index: no index of its own.
+    complaint_id: Mapped[int] = mapped_column(ForeignKey("complaints.id"))
     target: Mapped[str] = mapped_column(String(40), index=True)
     kind: Mapped[str] = mapped_column(String(16))  # claim | complaint | duplicate
     score: Mapped[float] = mapped_column(Float)
