@@ -273,6 +273,13 @@ def _decided_targets(complaint_id: int) -> set[str]:
     return decided
 
 
+def _suggested_to(complaint_id: int) -> set[str]:
+    """Complaints whose open suggestion already points at this one, as targets."""
+    return {f"complaint:{other_id}" for other_id in db.session.scalars(
+        select(Suggestion.complaint_id).where(Suggestion.status == "open",
+                                              Suggestion.target == f"complaint:{complaint_id}"))}
+
+
 def _member_claims(complaint_ids) -> dict[int, set[int]]:
     claims = defaultdict(set)
     for complaint_id, claim_id in db.session.execute(
@@ -290,7 +297,10 @@ def suggest_for(row: ComplaintSignature, keys: list[str] | None = None) -> list[
     A complaint matched for the first time (`row.fresh`) has no suggestions, decisions or
     claims yet: those reads are skipped."""
     new, others = candidate_signatures(row, keys)
-    decided = set() if row.fresh else _decided_targets(row.complaint_id)
+    # Decided pairs are never suggested again; a pair already suggested the other way round
+    # is not suggested twice.
+    decided = set() if row.fresh else _decided_targets(row.complaint_id) | _suggested_to(
+        row.complaint_id)
     own_claims = set() if row.fresh else _member_claims([row.complaint_id]).get(
         row.complaint_id, set())
     # Whether a candidate is in one of this complaint's claims matters only if it has any.
@@ -552,8 +562,16 @@ ANCHOR_BELOW = 0.8
 def open_suggestions(complaint_id: int) -> list[Suggestion]:
     """A complaint's open suggestions, both ways round (another complaint may have found it),
     best first."""
-    return db.session.scalars(select(Suggestion).where(
+    found = db.session.scalars(select(Suggestion).where(
         Suggestion.status == "open",
         or_(Suggestion.complaint_id == complaint_id,
             (Suggestion.target == f"complaint:{complaint_id}") & (Suggestion.kind != "claim")),
     ).order_by(Suggestion.score.desc(), Suggestion.id)).all()
+    seen, kept = set(), []
+    for suggestion in found:  # a pair suggested both ways round is listed once
+        pair = suggestion.target if suggestion.complaint_id == complaint_id else (
+            f"complaint:{suggestion.complaint_id}")
+        if pair not in seen:
+            seen.add(pair)
+            kept.append(suggestion)
+    return kept

@@ -36,6 +36,7 @@ def test_a_case_goes_from_received_to_closed_and_the_complainant_follows(app, ca
     page = tracking_page(app, reference, secret)
     assert "Please send the rejection letter." in page
     assert "Waiting for information from you" in page
+    assert "Your complaint moved on: <strong>" in page  # no space before the colon
     jobs()
     assert any("News about your complaint" in m["Subject"] for m in mailbox.to("ana@example.org"))
 

@@ -5,7 +5,7 @@ whole aggregation."""
 import re
 
 from remedy.cases.models import Case
-from remedy.collective.jobs import run_aggregation
+from remedy.collective.jobs import rematch_system, run_aggregation
 from remedy.collective.matching import aggregate, open_suggestions
 from remedy.collective.models import ClaimMember, CollectiveClaim, Suggestion
 from remedy.core.audit import AuditEvent
@@ -115,6 +115,22 @@ def test_a_rejected_pair_is_never_suggested_again(app, as_role):
                  .filter_by(status="open")}
         assert (complaint_a, f"complaint:{complaint_b}") not in pairs
         assert (complaint_b, f"complaint:{complaint_a}") not in pairs
+
+
+def test_a_pair_is_suggested_once_whichever_complaint_found_it(app, as_role):
+    filed = drivers(app)
+    with app_context(app):
+        first = db.session.get(Case, filed[0][2]).complaint
+        # As after a claim about the system changed: the older complaints, matched again,
+        # find the newer ones that had already found them.
+        assert rematch_system(first.organisation_id, first.ai_system_id) == 3
+        pairs = [frozenset((s.complaint_id, int(s.target.split(":")[1])))
+                 for s in db.session.query(Suggestion).filter_by(status="open")
+                 if s.target.startswith("complaint:")]
+        assert pairs and len(pairs) == len(set(pairs))
+    page = as_role("caseworker").get(f"/cases/{filed[0][2]}").get_data(as_text=True)
+    for reference, _, _ in filed[1:]:
+        assert page.count(f">{reference}</a>") == 1
 
 
 def test_the_same_person_twice_is_a_duplicate_not_a_member(app, as_role, token):
