@@ -105,3 +105,13 @@ def forget_expired(ttl_hours: int) -> int:
         )
     )
     return result.rowcount or 0
+
+
+def forget_expired_answers() -> int:
+    """The periodic job: answers no longer given (older than IDEMPOTENCY_TTL_HOURS) are
+    deleted, sealed filing results among them. Returns how many."""
+    from flask import current_app
+
+    forgotten = forget_expired(int(current_app.config["IDEMPOTENCY_TTL_HOURS"]))
+    db.session.commit()
+    return forgotten

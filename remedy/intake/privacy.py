@@ -10,6 +10,7 @@ from remedy.extensions import db
 from remedy.intake import signals
 from remedy.intake.models import Complaint, Evidence
 from remedy.intake.serializers import complaint_json
+from remedy.notifications.services import forget_unsent
 
 ERASED = "[erased]"
 
@@ -30,6 +31,7 @@ def anonymise_complaint(complaint: Complaint) -> list[str]:
     transaction; keep the codes that statistics need (sector, rights, countries, dates,
     filer type, group size). Returns the SHA-256 of evidence files no longer referenced,
     for the caller to delete once the transaction has committed."""
+    forget_unsent(complaint.contact_email, complaint.reference)
     complaint.title = ERASED
     complaint.narrative = ERASED
     complaint.contact_name = complaint.contact_email = complaint.contact_phone = None

@@ -9,6 +9,7 @@ from rq import Worker
 from rq.cron import CronScheduler
 
 from remedy.cases.jobs import apply_retention, send_deadline_digests
+from remedy.core.idempotency import forget_expired_answers
 from remedy.extensions import db
 from remedy.federation.jobs import sweep_federation
 from remedy.intake.jobs import purge_unclaimed_evidence
@@ -31,6 +32,7 @@ PERIODIC = [
     (check_referral_deadlines, "default", "20 6 * * *"),
     (refresh_rollups, "default", 60),
     (fetch_regional_figures, "default", 300),
+    (forget_expired_answers, "default", "10 * * * *"),
 ]
 
 

@@ -68,3 +68,17 @@ def build_message(email: OutboxEmail, sender: str) -> Message:
         html = render_template(f"{base}/body.html", **email.context)
     return _Message(subject=subject, recipients=[email.recipient], body=body, html=html,
                     sender=sender)
+
+
+def forget_unsent(recipient: str | None, reference: str) -> int:
+    """Drop the emails about one complaint still waiting to go to `recipient` (its
+    complainant is being erased): the address must not outlive the erasure in the outbox.
+    An email being sent right now is left to finish. Returns how many were dropped."""
+    if not recipient:
+        return 0
+    waiting = db.session.scalars(select(OutboxEmail).where(
+        OutboxEmail.recipient == recipient, OutboxEmail.status.in_(("pending", "failed")))).all()
+    dropped = [e for e in waiting if (e.context or {}).get("reference") == reference]
+    for email in dropped:
+        db.session.delete(email)
+    return len(dropped)

@@ -12,8 +12,16 @@ def init_app(app) -> None:
     from remedy.core.hooks import add_once
     from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
     from remedy.federation import inbox, rotation
-    from remedy.referrals import (directory, domain, incoming, receivers, routing, services,
-                                  views, wording)
+    from remedy.referrals import (
+        directory,
+        domain,
+        incoming,
+        receivers,
+        routing,
+        services,
+        views,
+        wording,
+    )
 
     receivers.connect()
     inbox.HANDLERS.update({services.OFFER: incoming.receive_offer,

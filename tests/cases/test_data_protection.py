@@ -5,13 +5,16 @@ import json
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from remedy.cases.jobs import apply_retention
 from remedy.cases.models import Case
+from remedy.cases.services import erase_complainant_data
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from remedy.intake.storage import evidence_store
+from remedy.notifications.models import OutboxEmail
 from tests.cases.conftest import file_complaint
 from tests.conftest import app_context
 from tests.web import post_form
@@ -82,3 +85,19 @@ def test_retention_anonymises_long_closed_cases_only(app, staff):
         assert apply_retention() == 0
         assert db.session.get(Case, old_case).complaint.narrative == "[erased]"
         assert db.session.get(Case, new_case).complaint.narrative != "[erased]"
+
+
+def test_erasure_drops_the_complainants_emails_still_waiting(app, staff):
+    reference, _, case_id = with_evidence(app)
+    other_reference, _, _ = with_evidence(app)  # the same address, another complaint
+    with app_context(app):
+        for ref, status in ((reference, "failed"), (reference, "pending"),
+                            (other_reference, "failed")):  # the mail server was down
+            db.session.add(OutboxEmail(template="case_message", recipient="ana@example.org",
+                                       locale="en", status=status,
+                                       context={"reference": ref, "organisation_name": "x"}))
+        db.session.commit()
+        assert erase_complainant_data(db.session.get(Case, case_id), reason="asked") is True
+        left = db.session.scalars(select(OutboxEmail).where(
+            OutboxEmail.recipient == "ana@example.org", OutboxEmail.status != "sent")).all()
+        assert [e.context["reference"] for e in left] == [other_reference]

@@ -65,6 +65,26 @@ def test_idempotency_key_returns_the_first_result(client, app):
     assert count_complaints(app) == 1
 
 
+def test_answers_kept_for_retries_are_deleted_once_expired(client, app):
+    from datetime import timedelta
+
+    from remedy.core.db import utcnow
+    from remedy.core.idempotency import IdempotencyRecord, forget_expired_answers
+
+    old, recent = str(uuid.uuid4()), str(uuid.uuid4())
+    file(client, **{"Idempotency-Key": old})
+    file(client, **{"Idempotency-Key": recent})
+    with app_context(app):
+        first = db.session.scalars(
+            db.select(IdempotencyRecord).order_by(IdempotencyRecord.id)).first()
+        first.created_at = utcnow() - timedelta(hours=app.config["IDEMPOTENCY_TTL_HOURS"] + 1)
+        db.session.commit()
+        assert forget_expired_answers() == 1
+        assert db.session.scalar(db.select(db.func.count()).select_from(IdempotencyRecord)) == 1
+    assert file(client, **{"Idempotency-Key": recent}).headers["Idempotent-Replayed"] == "true"
+    assert "Idempotent-Replayed" not in file(client, **{"Idempotency-Key": old}).headers
+
+
 def test_idempotency_key_reused_for_another_body_is_a_conflict(client, app):
     key = str(uuid.uuid4())
     file(client, **{"Idempotency-Key": key})
