@@ -47,6 +47,8 @@ EXPECTED = {
     ('GET', '/admin/users'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 200, 'other': 403},
     ('POST', '/admin/users'): {'anon': 302, 'complainant': 302, 'caseworker': 403, 'supervisor': 403, 'org_admin': 422, 'other': 403},
     ('POST', '/admin/users/<int:user_id>/deactivate'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (403, 403), 'org_admin': (302, 404), 'other': (403, 403)},
+    ('POST', '/admin/users/<int:user_id>/reactivate'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (403, 403), 'org_admin': (302, 404), 'other': (403, 403)},
+    ('POST', '/admin/users/<int:user_id>/role'): {'anon': (302, 302), 'complainant': (302, 302), 'caseworker': (403, 403), 'supervisor': (403, 403), 'org_admin': (422, 404), 'other': (403, 403)},
     ('GET', '/api/v1/cases'): {'anon': 401, 'complainant': 401, 'caseworker': 200, 'supervisor': 200, 'org_admin': 200, 'other': 200},
     ('GET', '/api/v1/cases/<int:case_id>'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (200, 404), 'supervisor': (200, 404), 'org_admin': (200, 404), 'other': (404, 200)},
     ('POST', '/api/v1/cases/<int:case_id>/transitions'): {'anon': (401, 401), 'complainant': (401, 401), 'caseworker': (409, 404), 'supervisor': (409, 404), 'org_admin': (409, 404), 'other': (404, 409)},

@@ -130,23 +130,58 @@ def invite_user(*, inviter: User, email: str, role: str, name: str = "",
     return user
 
 
-def deactivate_user(admin: User, user_id: int) -> User:
-    """An organisation admin turns off an account of their own organisation; it is signed
-    out everywhere at once. NotFound for anyone outside the organisation (as if absent),
-    Conflict for the admin's own account (an organisation must keep an administrator)."""
+def _staff_member(admin: User, user_id: int, doing: str) -> User:
+    """An account of the admin's own organisation, other than the admin's own (an
+    organisation must keep an administrator). NotFound for anyone outside it (as if absent)."""
     if not domain.at_least(admin.role, domain.ORG_ADMIN):
-        raise NotAuthorised(N_("Only an organisation administrator can deactivate staff."))
+        raise NotAuthorised(N_("Only an organisation administrator can change staff accounts."))
     user = db.session.get(User, user_id)
     if user is None or user.organisation_id != admin.organisation_id:
         raise NotFound(N_("There is no such account."))
     if user.id == admin.id:
-        raise Conflict(N_("You cannot deactivate your own account."))
+        raise Conflict(doing)
+    return user
+
+
+def deactivate_user(admin: User, user_id: int) -> User:
+    """An organisation admin turns off an account of their own organisation; it is signed
+    out everywhere at once."""
+    user = _staff_member(admin, user_id, N_("You cannot deactivate your own account."))
     if user.active:
         user.active = False
         user.session_version += 1
         audit.record("user.deactivated", actor=actor_of(admin), subject_type="user",
                      subject_id=user.id, organisation_id=user.organisation_id,
                      old={"active": True}, new={"active": False})
+    commit()
+    return user
+
+
+def reactivate_user(admin: User, user_id: int) -> User:
+    """Undo a deactivation: the account signs in again with its password (sessions from
+    before the deactivation stay ended)."""
+    user = _staff_member(admin, user_id, N_("You cannot reactivate your own account."))
+    if not user.active:
+        user.active = True
+        audit.record("user.reactivated", actor=actor_of(admin), subject_type="user",
+                     subject_id=user.id, organisation_id=user.organisation_id,
+                     old={"active": False}, new={"active": True})
+    commit()
+    return user
+
+
+def change_role(admin: User, user_id: int, role: str) -> User:
+    """An organisation admin gives a member of staff another role; the change applies to
+    the next page they open."""
+    user = _staff_member(admin, user_id, N_("You cannot change your own role."))
+    if role not in (domain.CASEWORKER, domain.SUPERVISOR, domain.ORG_ADMIN):
+        raise ValidationFailed(N_("Some answers need attention."),
+                               {"role": [N_("Choose only from the options given.")]})
+    if user.role != role:
+        audit.record("user.role_changed", actor=actor_of(admin), subject_type="user",
+                     subject_id=user.id, organisation_id=user.organisation_id,
+                     old={"role": user.role}, new={"role": role})
+        user.role = role
     commit()
     return user
 

@@ -313,10 +313,12 @@ def _staff_of(organisation_id: int) -> list[User]:
     ))
 
 
-def _render_users(form, status=200, notice=None):
+def _render_users(form, status=200, notice=None, role_error=None):
+    """The staff list; `role_error` = (user id, message) shows beside that person's role."""
     return render_template("accounts/users.html", form=form, notice=notice,
                            staff=_staff_of(current_user.organisation_id),
-                           role_labels=domain.ROLE_LABELS), status
+                           role_labels=domain.ROLE_LABELS, role_choices=form.role.choices,
+                           role_error=role_error), status
 
 
 @bp.route("/admin/users", methods=["GET", "POST"])
@@ -346,3 +348,22 @@ def users():
 def deactivate_user(user_id):
     services.deactivate_user(_me(), user_id)  # someone of another organisation: a 404 page
     return redirect(url_for("accounts.users", done="deactivated") + "#notice")
+
+
+@bp.post("/admin/users/<int:user_id>/reactivate")
+@staff_required(domain.ORG_ADMIN)
+def reactivate_user(user_id):
+    services.reactivate_user(_me(), user_id)
+    return redirect(url_for("accounts.users", done="reactivated") + "#notice")
+
+
+@bp.post("/admin/users/<int:user_id>/role")
+@staff_required(domain.ORG_ADMIN)
+def change_role(user_id):
+    try:
+        services.change_role(_me(), user_id, request.form.get("role", ""))
+    except ValidationFailed as failure:
+        form = InviteForm(formdata=None)
+        form.fill_choices()
+        return _render_users(form, 422, role_error=(user_id, translate(failure.fields["role"][0])))
+    return redirect(url_for("accounts.users", done="role_changed") + "#notice")

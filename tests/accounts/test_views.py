@@ -349,6 +349,45 @@ def test_an_admin_deactivates_staff_of_their_own_organisation_only(client, app, 
     assert user(app, "stranger@example.org").active
 
 
+def test_an_admin_reactivates_an_account_and_changes_roles(client, app, admin, caseworker):
+    with app_context(app):
+        make_organisation("other-org")
+        stranger = make_user("stranger@example.org", org_slug="other-org").id
+    login(client, ADMIN)
+    token = csrf_token(client, "/admin/users")
+    client.post(f"/admin/users/{caseworker}/deactivate", data={"csrf_token": token})
+    assert login(app.test_client()).status_code == 401
+    done = client.post(f"/admin/users/{caseworker}/reactivate", data={"csrf_token": token})
+    assert done.status_code == 302 and "done=reactivated" in done.location
+    again = app.test_client()
+    assert login(again).status_code == 302  # signs in with the same password
+    assert again.get("/collective/aggregate").status_code in (400, 403, 405)  # not a supervisor
+
+    bad = client.post(f"/admin/users/{caseworker}/role", data={"csrf_token": token,
+                                                              "role": "sysadmin"})
+    assert bad.status_code == 422
+    assert "Choose only from the options given." in field_errors(bad.get_data(as_text=True),
+                                                                 f"role-{caseworker}")
+    assert user(app, CASEWORKER).role == "caseworker"
+    changed = client.post(f"/admin/users/{caseworker}/role", data={"csrf_token": token,
+                                                                  "role": "supervisor"})
+    assert changed.status_code == 302 and "done=role_changed" in changed.location
+    assert user(app, CASEWORKER).role == "supervisor"
+    assert again.get("/admin/users").status_code == 403  # a supervisor, not an admin
+
+    for url, data in ((f"/admin/users/{stranger}/role", {"role": "org_admin"}),
+                      (f"/admin/users/{stranger}/reactivate", {})):
+        assert client.post(url, data={"csrf_token": token, **data}).status_code == 404
+    assert client.post(f"/admin/users/{admin}/role", data={
+        "csrf_token": token, "role": "caseworker"}).status_code == 409  # keeps an admin
+    assert user(app, "stranger@example.org").role != "org_admin"
+    with app_context(app):
+        from remedy.core.audit import AuditEvent
+
+        kinds = set(db.session.scalars(select(AuditEvent.action)))
+    assert {"user.reactivated", "user.role_changed"} <= kinds
+
+
 # --- forgotten passwords ------------------------------------------------------------------------
 
 
