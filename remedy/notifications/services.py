@@ -7,7 +7,7 @@ from email import policy
 from flask import render_template
 from flask_babel import force_locale
 from flask_mail import Message
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from remedy.core.db import utcnow
 from remedy.extensions import db
@@ -82,3 +82,15 @@ def forget_unsent(recipient: str | None, reference: str) -> int:
     for email in dropped:
         db.session.delete(email)
     return len(dropped)
+
+
+# An email not sent this long after it was queued means no worker is delivering.
+OVERDUE = timedelta(minutes=15)
+
+
+def overdue_emails() -> int:
+    """How many emails wait (pending or being sent) since longer than OVERDUE: the health
+    check's sign that workers or the mail server are stuck."""
+    return db.session.scalar(select(func.count()).select_from(OutboxEmail).where(
+        OutboxEmail.status.in_(("pending", "sending")),
+        OutboxEmail.created_at < utcnow() - OVERDUE)) or 0

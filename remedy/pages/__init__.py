@@ -1,7 +1,9 @@
 """Public information pages: what Remedy is, know your rights, privacy, health check."""
 
 from flask import Blueprint, jsonify, render_template
+from redis.exceptions import RedisError
 from sqlalchemy import text
+from sqlalchemy.exc import SQLAlchemyError
 
 from remedy.core.vocabulary import RIGHTS_DIMENSIONS
 from remedy.extensions import db
@@ -26,6 +28,26 @@ def privacy():
 
 @bp.get("/healthz")
 def health():
-    """For load balancers: the app answers and reaches its database."""
-    db.session.execute(text("SELECT 1"))
-    return jsonify({"status": "ok"})
+    """For load balancers and monitoring. 503 when the database does not answer (nothing
+    works then). Redis down or emails stuck make it "degraded" with 200: filing and
+    casework go on, and the durable outbox catches up once the workers run again."""
+    from remedy.jobs import get_redis
+    from remedy.notifications.services import overdue_emails
+
+    try:
+        db.session.execute(text("SELECT 1"))
+        stuck = overdue_emails()
+    except SQLAlchemyError:
+        db.session.rollback()
+        return jsonify({"status": "unavailable", "database": "down"}), 503
+    report = {"status": "ok", "database": "ok", "emails_overdue": stuck}
+    connection = get_redis()
+    if connection is not None:
+        try:
+            connection.ping()
+            report["redis"] = "ok"
+        except RedisError:
+            report["redis"] = "down"
+    if report.get("redis") == "down" or stuck:
+        report["status"] = "degraded"
+    return jsonify(report)
