@@ -86,6 +86,7 @@ ATTENTION_REASONS = {
     "respondent_late": N_("The respondent missed a deadline"),
     "complainant_disputes": N_("The complainant disputes the respondent's answer"),
     "complainant_satisfied": N_("The complainant accepts the respondent's answer"),
+    "complainant_answered": N_("The complainant answered the request for information"),
     "remedy_not_done": N_("The complainant says a remedy did not happen"),
     "remedy_done": N_("The complainant says a remedy happened"),
     "referral_info_requested": N_("The authority the case was referred to asks for information"),
@@ -268,8 +269,8 @@ def parse_clock_settings(values: dict) -> dict:
     for clock in SETTABLE_CLOCKS:
         raw_length = str(values.get(f"{clock.name}_length", "") or "").strip()
         unit = values.get(f"{clock.name}_unit") or clock.unit
-        if not (raw_length.isascii() and raw_length.isdigit()) \
-                or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:
+        if not (raw_length.isascii() and raw_length.isdigit()) or len(raw_length) > 9 \
+                or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:  # (int() refuses 4,300 digits)
             fields[f"{clock.name}_length"] = [N_("Write a whole number of days from 1 to 365.")]
             continue
         if unit not in (WORKING_DAYS, CALENDAR_DAYS):

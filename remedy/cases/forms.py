@@ -29,11 +29,13 @@ class TransitionForm(FlaskForm):
 
 class ApprovalForm(FlaskForm):
     decision = HiddenField()
-    reason = TextAreaField(_l("Why you turn it down (if you do)"), render_kw={"rows": 2})
+    reason = TextAreaField(_l("Why you turn it down (if you do)"), id="approval-reason",
+                           render_kw={"rows": 2})
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Internal note"),
+    # Ids of their own: the case page holds several forms with a `body` or a `reason`.
+    body = TextAreaField(_l("Internal note"), id="note-body",
                          description=_l("Only staff of your organisation see notes."),
                          render_kw={"rows": 4})
 
@@ -63,6 +65,6 @@ class PriorityForm(FlaskForm):
 
 class EraseForm(FlaskForm):
     reason = TextAreaField(_l("Why (for example: the complainant asked on 3 March)"),
-                           render_kw={"rows": 2})
+                           id="erase-reason", render_kw={"rows": 2})
     confirm = BooleanField(_l("Erase the complainant's personal data and story for good. "
                               "The numbers used in statistics stay."))

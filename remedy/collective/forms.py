@@ -17,4 +17,5 @@ class DuplicateForm(FlaskForm):
     original = StringField(_l("Reference of the original complaint"),
                            description=_l("The same person's earlier complaint, like RMD-7KQ3-9XPM."),
                            render_kw={"autocomplete": "off"})
-    reason = TextAreaField(_l("Note for the complainant (optional)"), render_kw={"rows": 2})
+    reason = TextAreaField(_l("Note for the complainant (optional)"), id="duplicate-reason",
+                           render_kw={"rows": 2})

@@ -146,3 +146,20 @@ def describe(violations: list[dict]) -> str:
 @pytest.fixture(scope="session")
 def axe():
     return Axe()
+
+
+def log_in(page, base_url: str, email: str, password: str) -> None:
+    """Sign a member of staff in through the sign-in page, as a person would (in English)."""
+    page.goto(f"{base_url}/login?lang=en")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password", exact=True).fill(password)
+    page.get_by_role("button", name="Sign in", exact=True).click()
+
+
+def words(app, locale: str, **messages: str) -> dict[str, str]:
+    """`messages` (name -> English message) as the pages say them in `locale`, from the
+    compiled catalogue: `words(app, "fr", send="Send")["send"] == "Envoyer"`."""
+    from flask_babel import force_locale, gettext
+
+    with app.test_request_context(), force_locale(locale):
+        return {name: gettext(message) for name, message in messages.items()}
