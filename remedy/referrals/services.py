@@ -161,6 +161,7 @@ def _send(user: User, referral: Referral, packet: dict, personal: bool) -> Refer
                                          text=referral.message, actor=actor_of(user)))
     transport.send(OFFER, {"packet": packet}, destination=_destination(referral),
                    organisation_id=user.organisation_id)
+    _follow_to_referred(user, case, entry)
     if case.complaint is not None:
         tell_complainant(case.complaint, "referral_sent",
                          data={"authority": entry.name, "country": entry.country},
@@ -171,6 +172,25 @@ def _send(user: User, referral: Referral, packet: dict, personal: bool) -> Refer
                       "personal_data": personal})
     commit()
     return referral
+
+
+# The steps a case takes, as a caseworker would take them, to `referred` when a referral
+# is sent: its state, its clocks and what the complainant reads agree with the referral.
+_TO_REFERRED = {case_domain.RECEIVED: (case_domain.TRIAGE, case_domain.INVESTIGATING),
+                case_domain.TRIAGE: (case_domain.INVESTIGATING,),
+                case_domain.INVESTIGATING: ()}
+
+
+def _follow_to_referred(user: User, case: Case, entry: Authority) -> None:
+    """Cases waiting for the complainant or further on keep their state."""
+    from remedy.cases.services import apply_transition
+
+    if case.state not in _TO_REFERRED:
+        return
+    for step in _TO_REFERRED[case.state]:
+        apply_transition(case, step, user=user, commit_now=False)
+    apply_transition(case, case_domain.REFERRED, user=user, commit_now=False,
+                     reason=f"{entry.name} ({entry.country})")
 
 
 def send_draft(user: User, referral: Referral) -> Referral:

@@ -56,6 +56,11 @@ def test_a_referral_goes_both_ways_and_the_complainant_is_told(app, token):
     outgoing = sent.get_json()
     assert outgoing["state"] == "sent"
     assert outgoing["packet"] == {**packet, "uid": outgoing["uid"]}  # exactly what was shown
+    # The case followed the workflow (received, triage, investigating) to "referred": what
+    # the complainant reads and the clocks agree with the referral.
+    case = client.get(f"/api/v1/cases/{case_id}", headers=ours).get_json()
+    assert case["state"] == "referred"
+    assert [d["to"] for d in case["decisions"]][-3:] == ["triage", "investigating", "referred"]
     run_jobs(app)
     inbox = client.get("/api/v1/referrals?direction=incoming", headers=theirs).get_json()
     assert inbox["total"] == 1
