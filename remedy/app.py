@@ -28,7 +28,8 @@ def create_app(env: str | None = None, overrides: dict | None = None) -> Flask:
         static_folder=str(ROOT / "remedy" / "static"),
     )
     configure(app, env, overrides)
-    app.json.ensure_ascii = False  # JSON answers in people's own scripts, not \u escapes
+    app.json = security.JSONProvider(app)  # people's own scripts; deep nesting is a 400
+    app.request_class = security.Request  # no NUL in form fields or URL arguments
     register_extensions(app)
     register_url_converters(app)
     register_blueprints(app)

@@ -21,6 +21,9 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from remedy.app import create_app
 from remedy.extensions import db, limiter
 
+# Every log record of the session to test-artifacts/logs/, searched for planted personal data.
+pytest_plugins = ["tests.logcheck"]
+
 DATABASE_URL = os.environ.get("REMEDY_TEST_DATABASE_URL")
 REDIS_URL = os.environ.get("REMEDY_TEST_REDIS_URL")
 ON_POSTGRES = bool(DATABASE_URL)

@@ -5,11 +5,20 @@ import copy
 from remedy.accounts.domain import parse_organisation
 from remedy.accounts.services import create_organisation
 
+# Values planted in what complainants write, so that a test can tell whether they leak: the
+# suite's logs are searched for them at the end of every run (tests/logcheck.py).
+CANARY_NARRATIVE = "CANARY-NARRATIVE-7f3a"
+CANARY_EMAIL = "canary-7f3a@example.org"
+CANARY_NAME = "Ilse Kestrelcanary"
+CANARY_PHONE = "+45 7307 3733"
+CANARY_CONTACT = {"name": CANARY_NAME, "email": CANARY_EMAIL, "phone": CANARY_PHONE}
+
 VALID_COMPLAINT = {
     "filer_type": "individual",
     "title": "Rejected by an automatic CV screening",
     "narrative": "I applied for a warehouse job and was rejected within a minute by an "
-                 "automatic screening tool. I have ten years of experience.",
+                 "automatic screening tool. I have ten years of experience. "
+                 f"({CANARY_NARRATIVE})",
     "complainant_country": "DK",
     "ai_system": "HireScreen",
     "deployer": "Acme Logistics A/S",

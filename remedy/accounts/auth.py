@@ -7,7 +7,7 @@ browser call it (no CSRF through the API).
 from functools import wraps
 
 from flask import g, request
-from flask_login import current_user
+from flask_login import current_user, session_protected, user_logged_out
 from werkzeug.exceptions import Forbidden
 
 from remedy.accounts import domain
@@ -23,6 +23,17 @@ def init_app(app) -> None:
     login_manager.session_protection = "strong"
     login_manager.user_loader(_load_user)
     app.before_request(_remember_chosen_language)
+    session_protected.connect(_no_remember_cookie_to_clear, app)
+    user_logged_out.connect(_no_remember_cookie_to_clear, app)
+
+
+def _no_remember_cookie_to_clear(sender, **extra) -> None:
+    """Remedy never sets Flask-Login's remember cookie, so it has none to clear; left to
+    itself Flask-Login would answer with a deletion cookie without HttpOnly, SameSite or
+    Secure (after a strong session-protection check, or a sign-out)."""
+    from flask import session
+
+    session.pop("_remember", None)
 
 
 def _remember_chosen_language() -> None:

@@ -30,8 +30,9 @@ def _caller() -> str:
 
 # Every /api/v1 call counts against RATELIMIT_API per token or address; filing, tracking and
 # complainants' writes keep their own stricter limits (intake.limits) on top.
-limiter.limit(lambda: current_app.config["RATELIMIT_API"], key_func=_caller,
-              override_defaults=False)(bp)
+# One budget for the whole API (a shared scope), not one per operation.
+limiter.shared_limit(lambda: current_app.config["RATELIMIT_API"], scope="api", key_func=_caller,
+                     override_defaults=False)(bp)
 
 
 def error_response(status: int, code: str, message, fields: dict | None = None, **extra):

@@ -1,6 +1,43 @@
-"""Response headers that every page and API answer carry."""
+"""Response headers that every page and API answer carry; requests' input read safely."""
 
+from flask import Request as FlaskRequest
 from flask import current_app
+from flask.json.provider import DefaultJSONProvider
+from werkzeug.utils import cached_property
+
+
+def _without_nul(values):
+    if not any("\x00" in key or "\x00" in value for key, value in values.items(multi=True)):
+        return values
+    return type(values)([(key.replace("\x00", ""), value.replace("\x00", ""))
+                         for key, value in values.items(multi=True)])
+
+
+class Request(FlaskRequest):
+    """Form fields and URL arguments without NUL characters: no person types one, and
+    PostgreSQL refuses them in text (a NUL in a sign-in email was a 500)."""
+
+    def _load_form_data(self) -> None:
+        super()._load_form_data()
+        if "form" in self.__dict__:
+            self.__dict__["form"] = _without_nul(self.__dict__["form"])
+
+    @cached_property
+    def args(self):
+        return _without_nul(FlaskRequest.args.fget(self))
+
+
+class JSONProvider(DefaultJSONProvider):
+    """Flask's JSON, in people's own scripts rather than \\u escapes; a body nested too
+    deeply for the parser is a body that is not JSON (a 400), not a RecursionError (a 500)."""
+
+    ensure_ascii = False
+
+    def loads(self, s, **kwargs):
+        try:
+            return super().loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

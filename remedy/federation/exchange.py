@@ -98,7 +98,7 @@ def verified_answer(headers: Mapping[str, str], raw: bytes, message_id: str,
         raise Failed("bad_signature")
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply for the parser: not JSON either
         raise Failed("not_an_answer") from None
     if not (isinstance(body, dict) and body.get("ok") is True
             and body.get("in_reply_to") == message_id and isinstance(body.get("result"), dict)):

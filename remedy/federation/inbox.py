@@ -103,7 +103,7 @@ def verified(headers, raw: bytes) -> tuple[str, dict]:
         raise Refused(409, "replayed") from None
     try:
         body = json.loads(raw)
-    except ValueError:
+    except (ValueError, RecursionError):  # nested too deeply for the parser: not JSON either
         raise Refused(400, "not_json") from None
     if not isinstance(body, dict) or not isinstance(body.get("message_id"), str) or not (
             1 <= len(body["message_id"]) <= 36 and body["message_id"].isprintable()) or not isinstance(body.get("from", {}), dict):

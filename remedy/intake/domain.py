@@ -239,7 +239,8 @@ def _date_of_harm(errors, value, today: date) -> date | None:
 def _group_size(errors, value) -> int | None:
     if _is_blank(value):
         return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit():
+    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
+            and len(value.strip()) < 20:  # int() refuses 4,300 digits; out of range anyway
         value = int(value.strip())
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add("group_size", msg(N_("Write a whole number.")))

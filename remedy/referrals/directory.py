@@ -252,7 +252,7 @@ def import_json(raw: bytes, *, actor: str, owner_id: int | None = None) -> tuple
     """`import_entries` of a JSON file's bytes (the page's upload, the command's file)."""
     try:
         items = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError):
+    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
         raise ValidationFailed(INVALID, {"file": [N_("This is not a JSON file.")]}) from None
     return import_entries(items, actor=actor, owner_id=owner_id)
 

@@ -11,7 +11,7 @@ from remedy.accounts.domain import ORG_ADMIN, at_least
 from remedy.cases import services as case_services
 from remedy.core.errors import Conflict, ValidationFailed
 from remedy.core.forms import attach_failure
-from remedy.core.i18n import country_choices, translate, translate_fields
+from remedy.core.i18n import country_choices, country_name, translate, translate_fields
 from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
 from remedy.referrals import bp, directory, domain, services
 from remedy.referrals.forms import AuthorityForm, ImportForm, ReferralForm, StepForm
@@ -33,7 +33,7 @@ def _authority_choices(case) -> list[tuple[str, str]]:
     others = [e for e in entries.values() if e not in ranked and e.reachable
               and e.local_organisation_id != current_user.organisation_id]
     return [("", "—")] + [
-        (str(e.id), f"{e.name} ({e.country})") for e in ranked + others]
+        (str(e.id), f"{e.name} ({country_name(e.country)})") for e in ranked + others]
 
 
 @bp.route("/cases/<int:case_id>/referral", methods=["GET", "POST"])
@@ -141,7 +141,7 @@ def _imported(value: str | None):
     """(added, updated) from `?imported=A/U`, or None."""
     parts = (value or "").split("/")
     return tuple(int(p) for p in parts) if len(parts) == 2 and all(
-        p.isascii() and p.isdigit() for p in parts) else None
+        p.isascii() and p.isdigit() and len(p) < 10 for p in parts) else None
 
 
 @bp.get("/directory")

@@ -15,19 +15,30 @@ from pathlib import Path
 import sqlalchemy as sa
 
 from tests.conftest import DATABASE_URL, REDIS_URL, free_port
+from tests.logcheck import process_log
 
 ROOT = Path(__file__).resolve().parents[2]
 PASSWORD = "a long enough pass phrase"
 
 
 class Installation:
-    def __init__(self, name: str, workdir: Path, redis_db: int):
+    """An installation, or (`share_with`) one more app server and worker of another: the
+    same database, Redis and settings, its own instance folder and port."""
+
+    def __init__(self, name: str, workdir: Path, redis_db: int, *, database: str | None = None,
+                 share_with: "Installation | None" = None):
         self.name, self.port = name, free_port()
         self.base_url = f"http://127.0.0.1:{self.port}"
-        instance = workdir / name
+        self.instance = instance = workdir / name
         instance.mkdir(parents=True, exist_ok=True)
+        self.server = self.worker = None
+        if share_with is not None:
+            self.database_url = share_with.database_url
+            self.env = {**share_with.env, "REMEDY_INSTANCE_PATH": str(instance)}
+            self.engine = sa.create_engine(self.database_url)
+            return
         if DATABASE_URL:
-            url = sa.engine.make_url(DATABASE_URL).set(database=f"remedy_fed_{name}")
+            url = sa.engine.make_url(DATABASE_URL).set(database=database or f"remedy_fed_{name}")
             admin = sa.create_engine(url.set(database="postgres"), isolation_level="AUTOCOMMIT")
             with admin.connect() as conn:
                 conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{url.database}" WITH (FORCE)'))
@@ -43,13 +54,14 @@ class Installation:
         self.env.pop("REMEDY_REDIS_URL", None)
         if REDIS_URL:
             self.env["REMEDY_REDIS_URL"] = REDIS_URL.rsplit("/", 1)[0] + f"/{redis_db}"
-        self.server = self.worker = None
         self.engine = sa.create_engine(self.database_url)
 
     def cli(self, *args: str, stdin: str | None = None) -> str:
         done = subprocess.run([sys.executable, "-m", "flask", "--app", "wsgi", *args], cwd=ROOT,
                               env=self.env, capture_output=True, text=True, input=stdin,
                               timeout=120)
+        with process_log(f"{self.name}-cli") as log:  # searched for personal data (logcheck)
+            log.write(done.stderr.encode())
         assert done.returncode == 0, f"{args}: {done.stdout}\n{done.stderr}"
         return done.stdout.strip()
 
@@ -77,16 +89,24 @@ class Installation:
             "base_url": other.base_url, "slug": other.slug, "public_key": other.public_key}]))
         assert self.cli("remedy", "directory-import", str(path)).endswith("1 added, 0 updated")
 
-    def start(self) -> None:
-        self.server = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}", "--workers",
-             "1", "--threads", "4", "--graceful-timeout", "2", "wsgi:app"], cwd=ROOT,
-            env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    def start(self, wait: bool = True) -> None:
+        # Their logs go to test-artifacts/logs/processes/, searched for personal data (logcheck).
+        with process_log(f"{self.name}-gunicorn") as log:
+            self.server = subprocess.Popen(
+                [sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{self.port}",
+                 "--workers", "1", "--threads", "4", "--graceful-timeout", "2", "wsgi:app"],
+                cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
         if REDIS_URL and self.worker is None:
-            self.worker = subprocess.Popen(
-                [sys.executable, "-m", "flask", "--app", "wsgi", "remedy", "worker"], cwd=ROOT,
-                env=self.env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        wait_for(lambda: self.get("/federation/v1/keys", auth=False) is not None, what="start")
+            with process_log(f"{self.name}-worker") as log:
+                self.worker = subprocess.Popen(
+                    [sys.executable, "-m", "flask", "--app", "wsgi", "remedy", "worker"],
+                    cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        if wait:
+            self.wait_until_up()
+
+    def wait_until_up(self, timeout: float = 30) -> None:
+        wait_for(lambda: self.get("/federation/v1/keys", auth=False) is not None, what="start",
+                 timeout=timeout)
 
     def stop(self) -> None:
         if self.server is not None:
@@ -116,7 +136,8 @@ class Installation:
     def get(self, path: str, auth=True):
         try:
             status, body = self.request("GET", path, auth=auth)
-        except (urllib.error.URLError, ConnectionError):
+        # Also a timeout or an answer that is not JSON: a server still starting.
+        except (urllib.error.URLError, ConnectionError, TimeoutError, ValueError):
             return None
         return body if status == 200 else None
 
