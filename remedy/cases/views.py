@@ -32,7 +32,7 @@ from remedy.cases.forms import (
 )
 from remedy.core.db import as_id
 from remedy.core.errors import ValidationFailed
-from remedy.core.forms import attach_failure
+from remedy.core.forms import attach_failure, failed_forms
 from remedy.core.i18n import translate, translate_fields
 from remedy.core.vocabulary import (
     FILER_TYPES,
@@ -129,7 +129,7 @@ def _case_page(case, status=200, *, show_contact=False, **forms):
         rights=RIGHTS_DIMENSIONS, filer_types=FILER_TYPES, remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES, priorities=PRIORITIES, can_approve=at_least(current_user.role, SUPERVISOR),
         attention_reasons=domain.ATTENTION_REASONS,
-        today=date.today(),
+        today=date.today(), failed_forms=failed_forms(forms.values()),
         **{k: v for section in CASE_PAGE_SECTIONS
            for k, v in section(case, current_user, forms).items()},
     ), status

@@ -25,3 +25,10 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+def failed_forms(forms) -> list:
+    """The forms of a page's answer that carry errors, for the summary at its top: the
+    person sees why even when the page no longer shows that form (the case moved on, the
+    complaint was withdrawn in another tab)."""
+    return [form for form in forms if getattr(form, "errors", None)]

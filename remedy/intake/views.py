@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from remedy.core.codes import normalise_language
 from remedy.core.db import utcnow
 from remedy.core.errors import Conflict, NotAuthorised, ValidationFailed
+from remedy.core.forms import failed_forms
 from remedy.core.i18n import current_locale, language_choices, translate, translate_fields
 from remedy.core.security import form_checks_csrf
 from remedy.core.vocabulary import (
@@ -187,7 +188,7 @@ def render_tracked(complaint, status=200, **forms):
         timeline_events=TIMELINE_EVENTS,
         remedies=REMEDIES,
         remedy_statuses=REMEDY_STATUSES,
-        notice=forms.get("notice"),
+        notice=forms.get("notice"), failed_forms=failed_forms(forms.values()),
         **{k: v for section in TRACKING_SECTIONS for k, v in section(complaint, forms).items()},
     ), status))
     response.headers["Cache-Control"] = "no-store"

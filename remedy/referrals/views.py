@@ -10,7 +10,7 @@ from remedy.accounts.auth import staff_required
 from remedy.accounts.domain import ORG_ADMIN, at_least
 from remedy.cases import services as case_services
 from remedy.core.errors import Conflict, ValidationFailed
-from remedy.core.forms import attach_failure
+from remedy.core.forms import attach_failure, failed_forms
 from remedy.core.i18n import country_choices, country_name, translate, translate_fields
 from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
 from remedy.referrals import bp, directory, domain, services
@@ -83,7 +83,8 @@ def _referral_page(referral, forms=None, status=200):
     return render_template(
         "referrals/referral.html", referral=referral, actions=actions,
         forms={a: forms.get(a) or StepForm(formdata=None, prefix=a) for a in actions},
-        side=domain.side_of(referral.direction)), status
+        side=domain.side_of(referral.direction),
+        failed_forms=failed_forms(forms.values())), status
 
 
 @bp.get("/referrals/<int:referral_id>")

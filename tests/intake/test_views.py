@@ -303,6 +303,11 @@ def test_withdrawal_needs_confirmation(client, tracked, app):
     assert "Withdrawn by you" in html and "Send a message" not in html
     with app_context(app):
         assert db.session.query(Complaint).one().state == "withdrawn"
+    # Sent again (from another tab): the form is gone from the page, the reason is not.
+    again = post_form(client, url, {"confirm": "y"}, token_from="/track/complaint")
+    assert again.status_code == 422
+    summary = again.get_data(as_text=True).split('class="error-summary"')[1].split("</div>")[0]
+    assert "This complaint is already withdrawn." in summary
 
 
 def test_tracking_posts_without_csrf_are_refused(client, tracked, app):
