@@ -27,6 +27,9 @@ MAIL_SUPPRESS_SEND = False
 MAIL_DUMP_DIR = None
 # Delivery attempts before an outbox email is marked failed.
 MAIL_MAX_ATTEMPTS = 8
+# Seconds after which an email still marked as being sent is taken to belong to a worker
+# that died mid-job, and is sent again by the periodic sweep.
+MAIL_STALE_CLAIM_SECONDS = 600
 
 # Evidence uploads: size of one file, total per complaint, number of files per complaint.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024

@@ -155,3 +155,14 @@ def test_the_receipt_links_to_tracking_with_the_reference_filled_in(client, jobs
     url = f"{app.config['BASE_URL']}/track?reference={body['reference']}"
     assert url in mailbox.text(message)
     assert f'<a href="{url}">' in mailbox.html(message)
+
+
+def test_an_email_that_finally_fails_forgets_its_address(make_app, app, mailbox):
+    from tests.conftest import free_port
+
+    no_smtp = make_app(MAIL_PORT=free_port(), MAIL_MAX_ATTEMPTS=1)
+    no_smtp.test_client().post("/api/v1/complaints",
+                               json=complaint_payload(contact={"email": ADDRESS}))
+    run_jobs(no_smtp)
+    [(_template, status, attempts, recipient)] = outbox(app)
+    assert (status, attempts, recipient) == ("failed", 1, None)
