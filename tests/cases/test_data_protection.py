@@ -100,4 +100,4 @@ def test_erasure_drops_the_complainants_emails_still_waiting(app, staff):
         assert erase_complainant_data(db.session.get(Case, case_id), reason="asked") is True
         left = db.session.scalars(select(OutboxEmail).where(
             OutboxEmail.recipient == "ana@example.org", OutboxEmail.status != "sent")).all()
-        assert [e.context["reference"] for e in left] == [other_reference]
+        assert left and {e.context["reference"] for e in left} == {other_reference}
