@@ -89,6 +89,30 @@ def shots(request):
     return Shots(ARTIFACTS / name)
 
 
+class Journey:
+    """The steps of one journey: each a screenshot and, with JavaScript on, axe-core on the
+    page; `assert_accessible()` at the end fails with every serious or critical violation."""
+
+    def __init__(self, shots: Shots, axe, js: bool):
+        self.shots, self.axe, self.js, self.reports = shots, axe, js, []
+
+    def look(self, page, step: str, label: str) -> None:
+        self.shots.take(page, step)
+        if self.js:
+            self.reports.append(self.axe.check(page, label))
+
+    def assert_accessible(self) -> None:
+        print(f"\nscreenshots: {self.shots.folder}")
+        problems = [report for report in self.reports if report]
+        assert not problems, "\n".join(problems)
+
+
+@pytest.fixture
+def journey(shots, axe):
+    """`journey(js)`: a Journey for this test's screenshots."""
+    return lambda js: Journey(shots, axe, js)
+
+
 def pytest_terminal_summary(terminalreporter):
     if _written:
         folders = sorted({path.parent for path in _written})

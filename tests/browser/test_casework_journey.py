@@ -40,7 +40,7 @@ def take_step(page, action: str, reason: str = "") -> None:
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_a_caseworker_handles_a_complaint_that_its_author_follows_in_french(
-        app, org, live_server, new_context, shots, axe, js):
+        app, org, live_server, new_context, journey, js):
     with app_context(app):
         make_user(email=CASEWORKER, password=PASSWORD)
     reference, secret, case_id = file_complaint(
@@ -60,12 +60,8 @@ def test_a_caseworker_handles_a_complaint_that_its_author_follows_in_french(
     assert fr["send"] != "Send"  # the French catalogue is compiled
     staff = new_context(js=js).new_page()
     person = new_context(js=js, phone=True, locale="fr-FR").new_page()
-    reports = []
-
-    def look(page, step, label):
-        shots.take(page, step)
-        if js:
-            reports.append(axe.check(page, label))
+    steps = journey(js)
+    look = steps.look
 
     # The caseworker finds the new complaint in the queue.
     log_in(staff, live_server, CASEWORKER, PASSWORD)
@@ -186,6 +182,4 @@ def test_a_caseworker_handles_a_complaint_that_its_author_follows_in_french(
     expect(person.get_by_label(fr["message"], exact=True)).to_have_count(0)  # closed: no more
     look(person, "person-closed", "/track/complaint, closed")
 
-    print(f"\nscreenshots: {shots.folder}")
-    problems = [report for report in reports if report]
-    assert not problems, "\n".join(problems)
+    steps.assert_accessible()

@@ -33,7 +33,7 @@ def figure(page, name):
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_similar_complaints_become_a_collective_claim_that_a_person_joins(
-        app, org, live_server, new_context, shots, axe, mailbox, js):
+        app, org, live_server, new_context, journey, mailbox, js):
     with app_context(app):
         make_user(email=CASEWORKER, password=PASSWORD)
     (ref_a, secret_a, _), (ref_b, secret_b, _) = drivers(app, count=2)
@@ -42,12 +42,8 @@ def test_similar_complaints_become_a_collective_claim_that_a_person_joins(
                joined="You have joined the collective claim.", member="You have joined.")
     assert fr["join"] != "Join the collective claim"  # the French catalogue is compiled
     staff = new_context(js=js).new_page()
-    reports = []
-
-    def look(page, step, label):
-        shots.take(page, step)
-        if js:
-            reports.append(axe.check(page, label))
+    steps = journey(js)
+    look = steps.look
 
     # The caseworker opens the second complaint: the app suggests grouping it with the first.
     log_in(staff, live_server, CASEWORKER, PASSWORD)
@@ -120,6 +116,4 @@ def test_similar_complaints_become_a_collective_claim_that_a_person_joins(
         .to_contain_text("Part of the collective claim")
     look(staff, "member-case", "the member's case")
 
-    print(f"\nscreenshots: {shots.folder}")
-    problems = [report for report in reports if report]
-    assert not problems, "\n".join(problems)
+    steps.assert_accessible()

@@ -40,13 +40,14 @@ def fits_the_screen(page) -> bool:
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_a_complaint_filed_in_french_on_a_phone_can_be_followed(
-        app, org, live_server, new_context, shots, axe, js):
+        app, org, live_server, new_context, journey, js):
     send, received, follow, open_it, state = french(
         app, "Send my complaint", "Your complaint was received", "Follow my complaint",
         "Open my complaint", STATES["received"])
     assert send != "Send my complaint"  # the French catalogue is compiled
     page = new_context(js=js, phone=True, locale="fr-FR").new_page()
-    accessibility = []
+    steps = journey(js)
+    look = steps.look
 
     page.goto(f"{live_server}/complaints/new?lang=fr")
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -63,9 +64,7 @@ def test_a_complaint_filed_in_french_on_a_phone_can_be_followed(
     page.locator("#evidence").set_input_files(
         {"name": "refus.png", "mimeType": "image/png", "buffer": png()})
     assert fits_the_screen(page)
-    shots.take(page, "form-filled")
-    if js:
-        accessibility.append(axe.check(page, "/complaints/new (filled)"))
+    look(page, "form-filled", "/complaints/new (filled)")
 
     page.get_by_role("button", name=send).click()
     expect(page.locator("h1")).to_have_text(received)
@@ -73,16 +72,12 @@ def test_a_complaint_filed_in_french_on_a_phone_can_be_followed(
     secret = page.locator("#secret").inner_text().strip()
     assert reference.startswith("RMD-") and len(secret) >= 16
     assert fits_the_screen(page)
-    shots.take(page, "confirmation")
-    if js:
-        accessibility.append(axe.check(page, "the confirmation"))
+    look(page, "confirmation", "the confirmation")
 
     page.get_by_role("main").get_by_role("link", name=follow).click()
     expect(page.locator("#reference")).to_have_value(reference)
     page.locator("#secret").fill(secret)
-    shots.take(page, "track")
-    if js:
-        accessibility.append(axe.check(page, "/track"))
+    look(page, "track", "/track")
 
     page.get_by_role("button", name=open_it).click()
     expect(page.locator("html")).to_have_attribute("lang", "fr")
@@ -91,10 +86,6 @@ def test_a_complaint_filed_in_french_on_a_phone_can_be_followed(
     expect(main).to_contain_text(state)
     expect(main).to_contain_text("refus.png")
     assert fits_the_screen(page)
-    shots.take(page, "complaint")
-    if js:
-        accessibility.append(axe.check(page, "the tracked complaint"))
+    look(page, "complaint", "the tracked complaint")
 
-    print(f"\nscreenshots: {shots.folder}")
-    problems = [report for report in accessibility if report]
-    assert not problems, "\n".join(problems)
+    steps.assert_accessible()

@@ -65,18 +65,14 @@ def refreshed(app) -> None:
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_the_observatory_shows_new_complaints_and_cases_moving_on(
-        app, org, live_server, new_context, shots, axe, js):
+        app, org, live_server, new_context, journey, js):
     for _ in range(10):  # what was already there: ten Danish complaints about employment
         file_complaint(app)
     assert app.test_cli_runner().invoke(args=["remedy", "rollups"]).exit_code == 0
     with app_context(app):
         make_user(email=CASEWORKER, org_slug=org)
-    accessibility = []
-
-    def look(page, step, label):
-        shots.take(page, step)
-        if js:
-            accessibility.append(axe.check(page, label))
+    steps = journey(js)
+    look = steps.look
 
     public = new_context(js=js).new_page()
     public.goto(f"{live_server}/observatory?lang=en")
@@ -132,6 +128,4 @@ def test_the_observatory_shows_new_complaints_and_cases_moving_on(
         rows = response.read().decode().splitlines()
     assert rows[1:] == ["received,10,false", "triage,5,false", "total,15,false"]
 
-    print(f"\nscreenshots: {shots.folder}")
-    problems = [report for report in accessibility if report]
-    assert not problems, "\n".join(problems)
+    steps.assert_accessible()

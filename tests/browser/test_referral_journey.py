@@ -71,19 +71,15 @@ def reloaded_until(page, text: str, what: str) -> None:
 
 @pytest.mark.parametrize("js", [True, False], ids=["js", "no-js"])
 def test_a_case_referred_to_an_authority_on_another_installation_is_accepted_there(
-        installations, new_context, shots, axe, js):
+        installations, new_context, journey, js):
     denmark, ireland = installations
     # Each run its own title: the installations live for the module.
     title = f"{COMPLAINT['title']} ({'with' if js else 'without'} JavaScript)"
     status, filed = denmark.post("/api/v1/complaints", {**COMPLAINT, "title": title}, auth=False)
     assert status == 201, filed
     reference = filed["reference"]
-    accessibility = []
-
-    def look(page, step, label):
-        shots.take(page, step)
-        if js:
-            accessibility.append(axe.check(page, label))
+    steps = journey(js)
+    look = steps.look
 
     # Denmark: the case, and where it could go.
     dk = new_context(js=js).new_page()
@@ -169,6 +165,4 @@ def test_a_case_referred_to_an_authority_on_another_installation_is_accepted_the
     expect(timeline).to_contain_text(TIMELINE_EVENTS["referral_accepted"])
     look(public, "complainant-track", "the tracked complaint")
 
-    print(f"\nscreenshots: {shots.folder}")
-    problems = [report for report in accessibility if report]
-    assert not problems, "\n".join(problems)
+    steps.assert_accessible()
