@@ -72,3 +72,28 @@ def make_user(email="caseworker@example.org", role="caseworker", org_slug="test-
 
     organisation = organisation_by_slug(org_slug) if org_slug and role != "sysadmin" else None
     return create_user(email=email, role=role, organisation=organisation, password=password)
+
+
+def refer_to_sweden(app, client, ours: dict, case_id: int) -> tuple[dict, dict]:
+    """Refer a case through the API to the Swedish authority of this installation (another
+    organisation) and deliver the offer now: with Redis it would wait in the queue behind
+    jobs that a worker must not run in these tests (without Redis it went already).
+    Returns (the authority, the sender's referral)."""
+    from sqlalchemy import select
+
+    from remedy.extensions import db
+    from remedy.federation.models import OutgoingMessage
+    from remedy.federation.transport import deliver_message
+
+    routing = client.get(f"/api/v1/cases/{case_id}/routing", headers=ours).get_json()
+    target = next(i["authority"] for i in routing["items"]
+                  if i["authority"]["local"] and i["authority"]["country"] == "SE")
+    sent = client.post("/api/v1/referrals", headers=ours, json={
+        "case_id": case_id, "authority_id": target["id"],
+        "message": "The deployer is established in Sweden; please take this up."})
+    assert sent.status_code == 201, sent.get_json()
+    with app.app_context():
+        for outbox_id in db.session.scalars(select(OutgoingMessage.id).where(
+                OutgoingMessage.status == "pending")).all():
+            assert deliver_message(outbox_id) == "delivered"
+    return target, sent.get_json()

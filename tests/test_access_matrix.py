@@ -23,7 +23,7 @@ from remedy.cases.models import Remedy
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from tests.conftest import app_context
-from tests.factories import complaint_payload, make_organisation
+from tests.factories import complaint_payload, make_organisation, refer_to_sweden
 from tests.web import csrf_token
 
 PASSWORD = "correct horse battery staple"
@@ -257,34 +257,12 @@ def _referral(app, client, world):
     with app_context(app):
         case_id = db.session.query(Complaint).filter_by(
             reference=body["reference"]).one().case.id
-    routing = client.get(f"/api/v1/cases/{case_id}/routing", headers=ours).get_json()
-    target = next(i["authority"] for i in routing["items"]
-                  if i["authority"]["local"] and i["authority"]["country"] == "SE")
-    sent = client.post("/api/v1/referrals", headers=ours, json={
-        "case_id": case_id, "authority_id": target["id"],
-        "message": "The deployer is established in Sweden; please take this up."})
-    assert sent.status_code == 201, sent.get_json()
-    _deliver_federation_messages(app)
+    target, sent = refer_to_sweden(app, client, ours, case_id)
     incoming = client.get("/api/v1/referrals?direction=incoming", headers=theirs).get_json()
     assert incoming["total"] == 1 and incoming["items"][0]["state"] == "sent"
-    world["own"]["referral_id"] = sent.get_json()["id"]
+    world["own"]["referral_id"] = sent["id"]
     world["other"]["referral_id"] = incoming["items"][0]["id"]
     return {"authority_id": target["id"]}
-
-
-def _deliver_federation_messages(app):
-    """Deliver the referral's offer now. With Redis it waits in the queue behind the world's
-    other jobs (collective matching of complaints whose suggestions the world wrote itself),
-    which a worker must not run here; without Redis it was delivered already (skipped)."""
-    from sqlalchemy import select
-
-    from remedy.federation.models import OutgoingMessage
-    from remedy.federation.transport import deliver_message
-
-    with app_context(app):
-        for outbox_id in db.session.scalars(select(OutgoingMessage.id).where(
-                OutgoingMessage.status == "pending")).all():
-            assert deliver_message(outbox_id) == "delivered"
 
 
 def _collective(case, sender):

@@ -130,7 +130,7 @@ def invite_user(*, inviter: User, email: str, role: str, name: str = "",
     return user
 
 
-def _staff_member(admin: User, user_id: int, doing: str) -> User:
+def _staff_member(admin: User, user_id: int, own_account_refusal: str) -> User:
     """An account of the admin's own organisation, other than the admin's own (an
     organisation must keep an administrator). NotFound for anyone outside it (as if absent)."""
     if not domain.at_least(admin.role, domain.ORG_ADMIN):
@@ -139,7 +139,7 @@ def _staff_member(admin: User, user_id: int, doing: str) -> User:
     if user is None or user.organisation_id != admin.organisation_id:
         raise NotFound(N_("There is no such account."))
     if user.id == admin.id:
-        raise Conflict(doing)
+        raise Conflict(own_account_refusal)
     return user
 
 

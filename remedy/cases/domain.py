@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from remedy.accounts.domain import CASEWORKER, SUPERVISOR, at_least
 from remedy.core.errors import Conflict, ValidationFailed
 from remedy.core.messages import N_
+from remedy.core.text import whole_number
 
 RECEIVED, TRIAGE, NEEDS_INFO, INADMISSIBLE = "received", "triage", "needs_info", "inadmissible"
 INVESTIGATING, REFERRED, REMEDY_PROPOSED = "investigating", "referred", "remedy_proposed"
@@ -267,16 +268,15 @@ def parse_clock_settings(values: dict) -> dict:
     or ValidationFailed naming the field."""
     settings, fields = {}, {}
     for clock in SETTABLE_CLOCKS:
-        raw_length = str(values.get(f"{clock.name}_length", "") or "").strip()
+        length = whole_number(str(values.get(f"{clock.name}_length", "") or ""))
         unit = values.get(f"{clock.name}_unit") or clock.unit
-        if not (raw_length.isascii() and raw_length.isdigit()) or len(raw_length) > 9 \
-                or not 1 <= int(raw_length) <= MAX_CLOCK_DAYS:  # (int() refuses 4,300 digits)
+        if length is None or not 1 <= length <= MAX_CLOCK_DAYS:
             fields[f"{clock.name}_length"] = [N_("Write a whole number of days from 1 to 365.")]
             continue
         if unit not in (WORKING_DAYS, CALENDAR_DAYS):
             fields[f"{clock.name}_unit"] = [N_("Choose only from the options given.")]
             continue
-        settings[clock.name] = {"length": int(raw_length), "unit": unit}
+        settings[clock.name] = {"length": length, "unit": unit}
     if fields:
         raise ValidationFailed(N_("Some answers need attention."), fields)
     return settings

@@ -236,7 +236,7 @@ def clear_attention(case_id):
 def priority(case_id):
     found = services.case_for(current_user, case_id)
     value = request.form.get("priority", "")
-    number = int(value) if value.isascii() and value.isdigit() and len(value) < 10 else 0
+    number = as_id(value) or 0  # not a priority: the service refuses it
     services.set_priority(current_user, found, number)
     return redirect(url_for("cases.case", case_id=case_id))
 

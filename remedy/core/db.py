@@ -10,6 +10,8 @@ from sqlalchemy import JSON, DateTime, MetaData, TypeDecorator
 from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import DeclarativeBase
 
+from remedy.core.text import whole_number
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_name)s",
@@ -63,8 +65,5 @@ def as_id(value) -> int | None:
     if isinstance(value, bool):
         return None
     if isinstance(value, str):
-        value = value.strip()
-        if not (value.isascii() and value.isdigit()) or len(value) > 10:  # not "³" or "٣"
-            return None
-        value = int(value)
+        value = whole_number(value, max_digits=10)
     return value if isinstance(value, int) and 0 < value <= MAX_ID else None

@@ -1,5 +1,7 @@
 """Response headers that every page and API answer carry; requests' input read safely."""
 
+import json
+
 from flask import Request as FlaskRequest
 from flask import current_app
 from flask.json.provider import DefaultJSONProvider
@@ -27,17 +29,23 @@ class Request(FlaskRequest):
         return _without_nul(FlaskRequest.args.fget(self))
 
 
+def parse_json(raw, **kwargs):
+    """`json.loads` for what others send: a text nested too deeply for the parser is not
+    JSON either (ValueError, like any other), not a RecursionError (a 500)."""
+    try:
+        return json.loads(raw, **kwargs)
+    except RecursionError:
+        raise ValueError("JSON nested too deeply") from None
+
+
 class JSONProvider(DefaultJSONProvider):
-    """Flask's JSON, in people's own scripts rather than \\u escapes; a body nested too
-    deeply for the parser is a body that is not JSON (a 400), not a RecursionError (a 500)."""
+    """Flask's JSON, in people's own scripts rather than \\u escapes; request bodies read
+    with `parse_json`."""
 
     ensure_ascii = False
 
     def loads(self, s, **kwargs):
-        try:
-            return super().loads(s, **kwargs)
-        except RecursionError:
-            raise ValueError("JSON nested too deeply") from None
+        return parse_json(s, **kwargs)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "

@@ -61,3 +61,12 @@ def safe_filename(value: str | None, limit: int = 120) -> str:
         stem, dot, ext = value.rpartition(".")
         value = (stem[: limit - len(ext) - 1] + "." + ext) if dot and len(ext) < 10 else value[:limit]
     return value or "file"
+
+
+def whole_number(value: str, max_digits: int = 18) -> int | None:
+    """The number a person typed: ASCII digits only (not "³" or "٣", which `isdigit` takes),
+    at most `max_digits` of them (int() refuses thousands), else None."""
+    value = value.strip()
+    if value.isascii() and value.isdigit() and len(value) <= max_digits:
+        return int(value)
+    return None

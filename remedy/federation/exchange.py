@@ -20,6 +20,7 @@ from collections.abc import Callable, Mapping
 from flask import current_app
 
 from remedy.core.db import utcnow
+from remedy.core.security import parse_json
 from remedy.extensions import db
 from remedy.federation import crypto
 from remedy.federation.transport import FORMAT, PATH, signed_request
@@ -72,7 +73,7 @@ def ask(kind: str, payload: dict, destination: str,
 def _refusal(error: urllib.error.HTTPError) -> str:
     """The other side's error code (its envelope), or the bare status."""
     try:
-        code = json.loads(error.read(4096))["error"]["code"]
+        code = parse_json(error.read(4096))["error"]["code"]
     except (ValueError, KeyError, TypeError, OSError):
         code = None
     return f"refused:{code}" if isinstance(code, str) and _CODE.match(code) else (
@@ -97,8 +98,8 @@ def verified_answer(headers: Mapping[str, str], raw: bytes, message_id: str,
     if not crypto.verify(key, signature, int(stamp), nonce, raw, crypto.ANSWER_CONTEXT):
         raise Failed("bad_signature")
     try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):  # nested too deeply for the parser: not JSON either
+        body = parse_json(raw)
+    except ValueError:
         raise Failed("not_an_answer") from None
     if not (isinstance(body, dict) and body.get("ok") is True
             and body.get("in_reply_to") == message_id and isinstance(body.get("result"), dict)):

@@ -22,6 +22,7 @@ from sqlalchemy.exc import IntegrityError
 from remedy.core import audit
 from remedy.core.db import utcnow
 from remedy.core.errors import DomainError
+from remedy.core.security import parse_json
 from remedy.extensions import db
 from remedy.federation import crypto
 from remedy.federation.keys import published_keys
@@ -102,8 +103,8 @@ def verified(headers, raw: bytes) -> tuple[str, dict]:
         db.session.rollback()
         raise Refused(409, "replayed") from None
     try:
-        body = json.loads(raw)
-    except (ValueError, RecursionError):  # nested too deeply for the parser: not JSON either
+        body = parse_json(raw)
+    except ValueError:
         raise Refused(400, "not_json") from None
     if not isinstance(body, dict) or not isinstance(body.get("message_id"), str) or not (
             1 <= len(body["message_id"]) <= 36 and body["message_id"].isprintable()) or not isinstance(body.get("from", {}), dict):

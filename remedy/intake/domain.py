@@ -18,7 +18,7 @@ from email_validator import EmailNotValidError, validate_email
 from remedy.core.codes import normalise_country, normalise_language
 from remedy.core.errors import ValidationFailed
 from remedy.core.messages import N_, Message, msg
-from remedy.core.text import checked_text, clean_line
+from remedy.core.text import checked_text, clean_line, whole_number
 from remedy.core.vocabulary import FILER_TYPES, GROUNDS, REMEDIES, RIGHTS_DIMENSIONS, SECTORS
 
 TITLE_LENGTH = (3, 200)
@@ -239,9 +239,8 @@ def _date_of_harm(errors, value, today: date) -> date | None:
 def _group_size(errors, value) -> int | None:
     if _is_blank(value):
         return None
-    if isinstance(value, str) and value.strip().isascii() and value.strip().isdigit() \
-            and len(value.strip()) < 20:  # int() refuses 4,300 digits; out of range anyway
-        value = int(value.strip())
+    if isinstance(value, str):
+        value = whole_number(value)
     if isinstance(value, bool) or not isinstance(value, int):
         errors.add("group_size", msg(N_("Write a whole number.")))
         return None

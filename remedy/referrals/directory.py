@@ -2,7 +2,6 @@
 added by organisation admins, one by one or imported as JSON (the format of
 `remedy directory-import`), and exported the same way."""
 
-import json
 from datetime import UTC, datetime
 
 from sqlalchemy import func, or_, select
@@ -17,6 +16,7 @@ from remedy.core.codes import country_codes
 from remedy.core.db import as_id, utcnow
 from remedy.core.errors import NotFound, ValidationFailed
 from remedy.core.messages import N_, msg
+from remedy.core.security import parse_json
 from remedy.core.text import clean_line
 from remedy.extensions import db
 from remedy.federation import crypto
@@ -251,8 +251,8 @@ def import_entries(items, *, actor: str = "system", owner_id: int | None = None
 def import_json(raw: bytes, *, actor: str, owner_id: int | None = None) -> tuple[int, int]:
     """`import_entries` of a JSON file's bytes (the page's upload, the command's file)."""
     try:
-        items = json.loads(raw.decode("utf-8"))
-    except (ValueError, UnicodeDecodeError, RecursionError):  # RecursionError: nested too deeply
+        items = parse_json(raw.decode("utf-8"))
+    except (ValueError, UnicodeDecodeError):
         raise ValidationFailed(INVALID, {"file": [N_("This is not a JSON file.")]}) from None
     return import_entries(items, actor=actor, owner_id=owner_id)
 

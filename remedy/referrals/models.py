@@ -13,6 +13,7 @@ from remedy.accounts.models import Organisation
 from remedy.cases.models import Case
 from remedy.core.db import JSONType, UTCDateTime, utcnow
 from remedy.extensions import db
+from remedy.referrals import domain
 
 
 class Authority(db.Model):
@@ -116,6 +117,11 @@ class Referral(db.Model):
     case: Mapped[Case | None] = relationship()
     events: Mapped[list["ReferralEvent"]] = relationship(
         back_populates="referral", cascade="all, delete-orphan", order_by="ReferralEvent.id")
+
+    @property
+    def reply_awaited_by(self) -> date | None:
+        """The reply's due date while the receiver still owes it, else None."""
+        return self.reply_due if self.state in domain.AWAITING_REPLY else None
 
 
 class ReferralEvent(db.Model):

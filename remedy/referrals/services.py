@@ -189,8 +189,9 @@ def _follow_to_referred(user: User, case: Case, entry: Authority) -> None:
         return
     for step in _TO_REFERRED[case.state]:
         apply_transition(case, step, user=user, commit_now=False)
-    apply_transition(case, case_domain.REFERRED, user=user, commit_now=False,
-                     reason=f"{entry.name} ({entry.country})")
+    # The reason the complainant reads: the authority's name (the timeline's line about the
+    # referral names its country in the reader's language).
+    apply_transition(case, case_domain.REFERRED, user=user, commit_now=False, reason=entry.name)
 
 
 def send_draft(user: User, referral: Referral) -> Referral:

@@ -12,6 +12,7 @@ from remedy.cases import services as case_services
 from remedy.core.errors import Conflict, ValidationFailed
 from remedy.core.forms import attach_failure, failed_forms
 from remedy.core.i18n import country_choices, country_name, translate, translate_fields
+from remedy.core.text import whole_number
 from remedy.core.vocabulary import ORG_TYPES, RIGHTS_DIMENSIONS, SECTORS
 from remedy.referrals import bp, directory, domain, services
 from remedy.referrals.forms import AuthorityForm, ImportForm, ReferralForm, StepForm
@@ -140,9 +141,8 @@ def _directory_page(form=None, import_form=None, status=200, errors=None):
 
 def _imported(value: str | None):
     """(added, updated) from `?imported=A/U`, or None."""
-    parts = (value or "").split("/")
-    return tuple(int(p) for p in parts) if len(parts) == 2 and all(
-        p.isascii() and p.isdigit() and len(p) < 10 for p in parts) else None
+    numbers = [whole_number(p, max_digits=9) for p in (value or "").split("/")]
+    return tuple(numbers) if len(numbers) == 2 and None not in numbers else None
 
 
 @bp.get("/directory")

@@ -18,7 +18,7 @@ from remedy.accounts.services import create_api_token, create_user, organisation
 from remedy.extensions import db
 from remedy.intake.models import Complaint
 from tests.conftest import app_context
-from tests.factories import PASSWORD, complaint_payload, make_organisation
+from tests.factories import PASSWORD, complaint_payload, make_organisation, refer_to_sweden
 
 RESPONDENT_EMAIL = "complaints@acme.example.com"
 STAFF = {"caseworker": ("cw@one.example.org", "test-nhri", "caseworker"),
@@ -123,28 +123,12 @@ def _collective(app, world) -> None:
 def _referral(app, client, world) -> None:
     """R's case (about a Swedish deployer) referred by organisation one to organisation two:
     the sender's record and the receiver's."""
-    from sqlalchemy import select
-
-    from remedy.federation.models import OutgoingMessage
-    from remedy.federation.transport import deliver_message
-
     ours = {"Authorization": f"Bearer {world['tokens']['caseworker']}"}
     theirs = {"Authorization": f"Bearer {world['tokens']['other']}"}
-    case_id = world["complaints"]["r"]["case_id"]
-    routing = client.get(f"/api/v1/cases/{case_id}/routing", headers=ours).get_json()
-    target = next(i["authority"] for i in routing["items"]
-                  if i["authority"]["local"] and i["authority"]["country"] == "SE")
-    sent = client.post("/api/v1/referrals", headers=ours, json={
-        "case_id": case_id, "authority_id": target["id"],
-        "message": "The deployer is established in Sweden; please take this up."})
-    assert sent.status_code == 201, sent.get_json()
-    with app_context(app):
-        for outbox_id in db.session.scalars(select(OutgoingMessage.id).where(
-                OutgoingMessage.status == "pending")).all():
-            deliver_message(outbox_id)
+    target, sent = refer_to_sweden(app, client, ours, world["complaints"]["r"]["case_id"])
     incoming = client.get("/api/v1/referrals?direction=incoming", headers=theirs).get_json()
     world["authority_ids"] = [target["id"]]
-    world["referral_ids"] = [sent.get_json()["id"]] + [i["id"] for i in incoming["items"]]
+    world["referral_ids"] = [sent["id"]] + [i["id"] for i in incoming["items"]]
 
 
 def _story(app, world) -> None:
