@@ -11,12 +11,11 @@ from wtforms import (
     HiddenField,
     MultipleFileField,
     RadioField,
-    SelectField,
     StringField,
     TextAreaField,
 )
 
-from remedy.core.forms import MultiCheckboxField
+from remedy.core.forms import ListSelectField, MultiCheckboxField
 from remedy.core.i18n import country_choices, translate
 from remedy.core.messages import N_
 from remedy.core.vocabulary import (
@@ -55,7 +54,7 @@ class ComplaintForm(FlaskForm):
         description=_l("The day it happened, or the first day, like 2025-03-31."),
         render_kw={"type": "date"},
     )
-    language = SelectField(_l("Which language did you write in?"), validate_choice=False)
+    language = ListSelectField(_l("Which language did you write in?"), validate_choice=False)
     ai_system = StringField(
         _l("Which AI system was it?"),
         description=_l(
@@ -79,11 +78,11 @@ class ComplaintForm(FlaskForm):
         description=_l("This is the “provider”: the company that built or sells the system."),
         render_kw={"maxlength": domain.NAME_LENGTH[1]},
     )
-    deployer_country = SelectField(_l("In which country is the deployer based? (if you know)"),
+    deployer_country = ListSelectField(_l("In which country is the deployer based? (if you know)"),
                                    validate_choice=False)
-    complainant_country = SelectField(_l("In which country do you (or the people affected) live?"),
+    complainant_country = ListSelectField(_l("In which country do you (or the people affected) live?"),
                                       validate_choice=False)
-    harm_country = SelectField(_l("Did it happen in a different country? Which one?"),
+    harm_country = ListSelectField(_l("Did it happen in a different country? Which one?"),
                                validate_choice=False)
     sector = RadioField(_l("In which part of life did it happen?"), validate_choice=False)
     rights_dimensions = MultiCheckboxField(
@@ -129,7 +128,7 @@ class ComplaintForm(FlaskForm):
     )
     contact_phone = StringField(_l("Your phone number (optional)"),
                                 render_kw={"type": "tel", "autocomplete": "tel"})
-    contact_preferred_language = SelectField(_l("Language we should write to you in"),
+    contact_preferred_language = ListSelectField(_l("Language we should write to you in"),
                                              validate_choice=False)
     consent_contact = BooleanField(_l(CONSENTS["contact"]))
     consent_share_across_borders = BooleanField(_l(CONSENTS["share_across_borders"]))

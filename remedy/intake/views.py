@@ -3,7 +3,7 @@ secret. Thin: each view parses its form, calls one service, renders."""
 
 import uuid
 from datetime import timedelta
-from functools import wraps
+from functools import cache, wraps
 
 from babel import Locale
 from flask import current_app, redirect, render_template, request, session, url_for
@@ -34,19 +34,21 @@ from remedy.intake.forms import (
 from remedy.intake.uploads import inspect_and_store, read_receipts, sign_receipts
 
 
-def _narrative_languages() -> list[tuple[str, str]]:
-    """Every language with a two-letter code, named in the reader's language."""
-    names = Locale.parse(current_locale()).languages
+@cache
+def _narrative_languages(locale: str) -> tuple[tuple[str, str], ...]:
+    """Every language with a two-letter code, named in the reader's language (once per
+    language: Babel's list takes ~8 ms to sort)."""
+    names = Locale.parse(locale).languages
     pairs = {}
     for code, name in names.items():
         if len(code) == 2 and normalise_language(code):
             pairs[code] = name[:1].upper() + name[1:]
-    return sorted(pairs.items(), key=lambda pair: pair[1].casefold())
+    return tuple(sorted(pairs.items(), key=lambda pair: pair[1].casefold()))
 
 
 def _complaint_form() -> ComplaintForm:
     form = ComplaintForm()
-    form.fill_choices(_narrative_languages(), language_choices())
+    form.fill_choices(list(_narrative_languages(current_locale())), language_choices())
     return form
 
 

@@ -4,6 +4,8 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import FileField, SelectField, SelectMultipleField, StringField, TextAreaField
 
+from remedy.core.forms import ListSelectField
+
 
 class ReferralForm(FlaskForm):
     authority_id = SelectField(_l("Authority to refer the case to"), coerce=str,
@@ -20,7 +22,7 @@ class StepForm(FlaskForm):
 
 class AuthorityForm(FlaskForm):
     name = StringField(_l("Name"), render_kw={"maxlength": 200})
-    country = SelectField(_l("Country"), validate_choice=False)
+    country = ListSelectField(_l("Country"), validate_choice=False)
     type = SelectField(_l("Type of authority"), validate_choice=False)
     sectors = SelectMultipleField(_l("Areas of life it covers (none = all)"),
                                   validate_choice=False)

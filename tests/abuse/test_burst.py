@@ -145,9 +145,10 @@ def test_a_burst_at_the_api_gets_exactly_the_limit_per_token(limited_server, app
     assert_refused_with_retry_after(responses, {200, 201}, allowed=7)
     for refused in (r for r in responses if r.status_code == 429):
         assert refused.json()["error"]["code"] == "rate_limited"
+    # Which of the seven get through is up to the threads' timing: any mix of reads and
+    # messages, but every message let through is stored once, and no other.
     posted = sum(1 for r in responses if r.status_code == 201)
-    assert 0 < posted < 7
     changed = changed_tables(before, row_counts(app))
     assert set(changed) <= {"complaint_events", "audit_events", "outbox_emails"}, changed
-    was, now = changed["complaint_events"]  # a message is an event of the complaint
+    was, now = changed.get("complaint_events", (0, 0))  # a message is an event of the complaint
     assert now - was == posted, changed
