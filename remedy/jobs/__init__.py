@@ -14,6 +14,9 @@ import logging
 import redis
 from flask import current_app
 from rq import Queue
+from rq.exceptions import NoSuchJobError
+from rq.job import Job, JobStatus
+from rq.registry import StartedJobRegistry
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
@@ -44,15 +47,33 @@ def get_queue(name: str) -> Queue:
     return Queue(name, connection=get_redis())
 
 
-def defer(func, *args, queue: str = "default") -> None:
-    """Run `func(*args)` once the current transaction commits. Pass ids, not objects."""
-    db.session.info.setdefault(_PENDING, []).append((queue, func, args))
+def defer(func, *args, queue: str = "default", when=None) -> None:
+    """Run `func(*args)` once the current transaction commits. Pass ids, not objects.
+    `when`, a function of no arguments, is asked after the commit: the job goes only if it
+    says yes (so a rolled-back transaction never asks it)."""
+    db.session.info.setdefault(_PENDING, []).append((queue, func, args, when))
 
 
-def defer_once(func, *args, queue: str = "default") -> None:
+def defer_once(func, *args, queue: str = "default", when=None) -> None:
     """`defer`, unless the same call is already waiting for this transaction."""
-    if (queue, func, args) not in db.session.info.get(_PENDING, []):
-        defer(func, *args, queue=queue)
+    if (queue, func, args, when) not in db.session.info.get(_PENDING, []):
+        defer(func, *args, queue=queue, when=when)
+
+
+def job_id(template: str):
+    """Decorate a job so that its RQ job id is made from its arguments
+    (`@job_id("email-{}")`): a sweep can then tell whether that job is still waiting."""
+
+    def mark(func):
+        func.job_id = template
+        return func
+
+    return mark
+
+
+def _job_id(func, args) -> str | None:
+    template = getattr(func, "job_id", None)
+    return template.format(*args) if template else None
 
 
 def commit() -> None:
@@ -63,21 +84,65 @@ def commit() -> None:
 
 def dispatch_pending() -> None:
     while pending := db.session.info.pop(_PENDING, None):
-        for queue, func, args in pending:
+        for queue, func, args, when in pending:
+            if when is not None and not _holds(when):
+                continue
             if get_redis() is None:
                 run_in_process(func, args)
             else:
                 enqueue(queue, func, args)
 
 
+def _holds(condition) -> bool:
+    """A condition that fails counts as no: the work is committed, the request must not fail."""
+    try:
+        return bool(condition())
+    except Exception as exc:
+        log.warning("job condition %s failed (%s): job skipped", condition.__name__,
+                    type(exc).__name__)
+        return False
+
+
 def enqueue(queue: str, func, args) -> bool:
     try:
-        get_queue(queue).enqueue(func, *args, job_timeout=120, failure_ttl=7 * 86400)
+        get_queue(queue).enqueue(func, *args, job_id=_job_id(func, args), job_timeout=120,
+                                 failure_ttl=7 * 86400)
         return True
     except redis.exceptions.RedisError:
         log.warning("could not enqueue %s.%s; the periodic sweep retries", func.__module__,
                     func.__name__)
         return False
+
+
+_WAITING = {JobStatus.QUEUED, JobStatus.STARTED, JobStatus.SCHEDULED, JobStatus.DEFERRED}
+
+
+def enqueue_missing(queue: str, func, calls: list[tuple], again: set[tuple] = frozenset()) -> int:
+    """For a sweep: enqueue `func(*args)` for each of `calls` whose job (by its `job_id`) is
+    not already waiting in the queue or running, so that a backlog does not collect
+    duplicates. A job that ended, or that Redis lost, is enqueued again, and so is one of
+    `again` (known dead) unless it is still queued. Returns how many."""
+    connection = get_redis()
+    started = 0
+    try:
+        # A job whose worker died stays "started" until this moves it to the failed jobs.
+        StartedJobRegistry(queue, connection=connection).cleanup()
+        for args in calls:
+            try:
+                job = Job.fetch(_job_id(func, args), connection=connection)
+            except NoSuchJobError:
+                job = None
+            if job is not None:
+                status = job.get_status(refresh=False)
+                if status in _WAITING and (args not in again or status == JobStatus.QUEUED):
+                    continue
+                # The ended job's expiry would carry over to the new one with the same id.
+                job.delete(remove_from_queue=False)
+            started += enqueue(queue, func, args)
+    except redis.exceptions.RedisError:
+        log.warning("could not sweep %s.%s; the next sweep retries", func.__module__,
+                    func.__name__)
+    return started
 
 
 def run_in_process(func, args) -> None:

@@ -5,7 +5,7 @@ import time
 
 import click
 from flask import current_app
-from rq import Worker
+from rq import SimpleWorker, Worker
 from rq.cron import CronScheduler
 
 from remedy.cases.jobs import apply_retention, send_deadline_digests
@@ -36,20 +36,47 @@ PERIODIC = [
 ]
 
 
+class AppWorker(SimpleWorker):
+    """Runs each job in the worker's own process: no fork, and the database connection comes
+    from the engine's pool instead of being opened again for every job. Each job gets a fresh
+    app context and session, thrown away afterwards whatever the job did, so that its
+    pending changes or failed transaction never reach the next job. Timeouts still apply
+    (SIGALRM, in this main thread)."""
+
+    def __init__(self, *args, app, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.app = app
+
+    def perform_job(self, job, queue, execution) -> bool:
+        with self.app.app_context():
+            try:
+                return super().perform_job(job, queue, execution)
+            finally:
+                try:
+                    db.session.rollback()
+                finally:
+                    db.session.remove()
+
 
 @click.command("worker")
 @click.option("--burst", is_flag=True, help="Stop when the queues are empty.")
 @click.option("--queues", default=",".join(QUEUES), show_default=True)
-def worker_command(burst: bool, queues: str) -> None:
+@click.option("--fork", is_flag=True, help="Run each job in a forked work horse (isolation, "
+              "at the cost of a fork and a database connection per job).")
+def worker_command(burst: bool, queues: str, fork: bool) -> None:
     """Run an RQ worker for Remedy's queues (needs REMEDY_REDIS_URL)."""
     connection = get_redis()
     if connection is None:
         raise click.ClickException(
             "No Redis configured (REMEDY_REDIS_URL): jobs already run in-process."
         )
-    # Forked work horses must not share the parent's database connections.
-    db.engine.dispose()
-    worker = Worker(queues.split(","), connection=connection)
+    if fork:
+        # Forked work horses must not share the parent's database connections.
+        db.engine.dispose()
+        worker = Worker(queues.split(","), connection=connection)
+    else:
+        worker = AppWorker(queues.split(","), connection=connection,
+                           app=current_app._get_current_object())
     worker.work(burst=burst, logging_level="INFO")
     click.echo("worker stopped")
 

@@ -16,11 +16,13 @@ from sqlalchemy import or_, select, update
 
 from remedy.core.db import utcnow
 from remedy.extensions import db, mail
+from remedy.jobs import enqueue_missing, get_redis, job_id, run_in_process
 from remedy.notifications.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
 
+@job_id("email-{}")  # one job per email: the sweep does not queue it again while it waits
 def deliver_email(outbox_id: int) -> str:
     now = utcnow()
     claimed = db.session.execute(
@@ -76,17 +78,17 @@ def _record_sent(email: OutboxEmail) -> None:
 
 def sweep_outbox() -> int:
     """Start delivery of every email that is due and not being sent: the safety net for a
-    dead Redis, a killed worker or a failed attempt. Returns how many it started."""
-    from remedy.jobs import enqueue, get_redis, run_in_process
-
+    dead Redis, a killed worker or a failed attempt. An email whose job still waits in the
+    queue (behind a backlog) or runs is left to it. Returns how many it started."""
     now = utcnow()
     # A claim older than this belongs to a worker that died mid-job.
     stale = timedelta(seconds=current_app.config["MAIL_STALE_CLAIM_SECONDS"])
-    db.session.execute(
+    taken_back = db.session.scalars(
         update(OutboxEmail)
         .where(OutboxEmail.status == "sending", OutboxEmail.claimed_at < now - stale)
         .values(status="pending", next_attempt_at=now)
-    )
+        .returning(OutboxEmail.id)
+    ).all()
     db.session.commit()
     due = db.session.scalars(
         select(OutboxEmail.id)
@@ -95,9 +97,10 @@ def sweep_outbox() -> int:
         .order_by(OutboxEmail.id)
         .limit(500)
     ).all()
+    if get_redis() is not None:
+        # A stale claim's job is dead even while RQ still counts it as running.
+        return enqueue_missing("emails", deliver_email, [(outbox_id,) for outbox_id in due],
+                               again={(outbox_id,) for outbox_id in taken_back})
     for outbox_id in due:
-        if get_redis() is None:
-            run_in_process(deliver_email, (outbox_id,))
-        else:
-            enqueue("emails", deliver_email, (outbox_id,))
+        run_in_process(deliver_email, (outbox_id,))
     return len(due)

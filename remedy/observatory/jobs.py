@@ -10,10 +10,9 @@ def refresh_rollups() -> int:
 
 
 def refresh_rollups_soon() -> int:
-    """After a change (`triggers`): the same, unless a refresh ran moments ago."""
-    from remedy.observatory.triggers import take_slot
-
-    return refresh_changed() if take_slot() else 0
+    """After a change: the same. `triggers` enqueues it only when no refresh started moments
+    ago (it took the slot already)."""
+    return refresh_changed()
 
 
 def fetch_regional_figures() -> int:

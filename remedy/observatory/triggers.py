@@ -2,8 +2,10 @@
 a collective claim asks, once committed, for the changed months to be counted again.
 
 At most one refresh runs per OBSERVATORY_REFRESH_SECONDS (a burst of filings makes one run,
-not thousands); the periodic `refresh_rollups` catches whatever a skipped request left, so
-the public figures are at most that long, or the sweep's period, behind."""
+not thousands): the process that committed takes the slot, after the commit, and enqueues a
+job only if it got it (no job per filing that would only find the slot taken). The periodic
+`refresh_rollups` catches whatever a skipped request left, so the public figures are at most
+that long, or the sweep's period, behind."""
 
 import time
 
@@ -30,7 +32,7 @@ def _note_changes(session, flush_context) -> None:
     if any(isinstance(obj, models) for obj in (*session.new, *session.dirty, *session.deleted)):
         from remedy.observatory.jobs import refresh_rollups_soon
 
-        defer_once(refresh_rollups_soon)
+        defer_once(refresh_rollups_soon, when=take_slot)
 
 
 def connect() -> None:
@@ -39,8 +41,8 @@ def connect() -> None:
 
 
 def take_slot() -> bool:
-    """True if no refresh started within the last OBSERVATORY_REFRESH_SECONDS (and this
-    one may run now); shared by all workers through Redis when there is one."""
+    """True if no refresh was started within the last OBSERVATORY_REFRESH_SECONDS (and this
+    one may start now); shared by all processes through Redis when there is one."""
     seconds = current_app.config["OBSERVATORY_REFRESH_SECONDS"]
     if seconds <= 0:
         return True
