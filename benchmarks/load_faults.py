@@ -230,21 +230,23 @@ class Faults(threading.Thread):
         # The held session stays open; another worker's is gone within milliseconds.
         holders = None
         for _ in range(10):
-            now = set(pids_connected_to(stack.smtp_port, children_of(workers)))
+            # A worker sends itself (the default) or from a forked work horse (--fork).
+            now = set(pids_connected_to(stack.smtp_port, workers | set(children_of(workers))))
             holders = now if holders is None else holders & now
             time.sleep(0.05)
         if len(holders) != 1:
             raise RuntimeError(f"cannot tell which work horse holds the email: {holders}")
         horse = holders.pop()
-        worker = int(Path(f"/proc/{horse}/stat").read_text().rsplit(")", 1)[1].split()[1])
+        worker = horse if horse in workers else int(
+            Path(f"/proc/{horse}/stat").read_text().rsplit(")", 1)[1].split()[1])
         with psycopg.connect(libpq_url(stack.settings.database_url)) as conn:
             # (the recipient column is erased once sent: find the email by its reference)
             row = conn.execute(
                 "SELECT o.id, o.status FROM outbox_emails o JOIN complaints c ON "
                 "o.context ->> 'reference' = c.reference WHERE c.contact_email = %s",
                 [held["to"][0]]).fetchone()
-        os.kill(horse, signal.SIGKILL)
-        os.kill(worker, signal.SIGKILL)
+        for pid in {horse, worker}:
+            os.kill(pid, signal.SIGKILL)
         at = time.monotonic()
         # Let go of the sink only once it has seen the session end (else it could still
         # answer the held message as if the client were there).
@@ -252,7 +254,8 @@ class Faults(threading.Thread):
                              for r in sink_records(stack.sink_log)), 30,
                  "the sink to see the killed session end")
         (control / "stall").unlink()
-        self.out(f"  FAULT: SIGKILL work horse {horse} and worker {worker} holding outbox "
+        who = f"worker {worker}" if horse == worker else f"work horse {horse} and worker {worker}"
+        self.out(f"  FAULT: SIGKILL {who} holding outbox "
                  f"#{row[0] if row else '?'} ({row[1] if row else '?'}) at SMTP {where.upper()}, "
                  f"at {self.load.done():,} submissions")
         return Kill(where, at, held["to"][0], row[0] if row else None, row[1] if row else None,
