@@ -16,7 +16,7 @@ Runs (`--runs`, default both):
   `remedy_bench_baseline`), then Remedy on Redis DB 5 of the shared server (flushed first).
 - fault: Remedy on a Redis server of its own (port 6390); a quarter of the way through the
   load that Redis is shut down (`shutdown nosave`: its queued jobs are lost) for 30 s and
-  started again; later an RQ work horse and its worker are SIGKILLed in the middle of
+  started again; later an RQ worker (and its work horse, if forking) is SIGKILLed in the middle of
   delivering an email, once before the SMTP server has accepted the message and once after
   (the sink holds the message at that point until the kill). The killed worker is started
   again by the supervisor.
@@ -219,8 +219,8 @@ class Faults(threading.Thread):
 
     def kill_mid_delivery(self, where: str) -> Kill:
         """Hold one email in the SMTP sink at `where` (data: before the server accepts it;
-        quit: after), find the work horse holding that SMTP session, SIGKILL it and its
-        worker, then let the sink go. The supervisor starts the worker again."""
+        quit: after), find the worker (or its work horse) holding that SMTP session, SIGKILL
+        them, then let the sink go. The supervisor starts the worker again."""
         control, stack = self.stack.control, self.stack
         (control / "stalled").unlink(missing_ok=True)
         (control / "stall").write_text(where)
