@@ -2,6 +2,9 @@
 its progress kept on an AggregationRun row (so that a page can show it)."""
 
 import logging
+from datetime import timedelta
+
+from sqlalchemy import select
 
 from remedy.collective import matching
 from remedy.collective.models import AggregationRun
@@ -16,12 +19,40 @@ log = logging.getLogger(__name__)
 def match_new_complaint(complaint_id: int) -> int:
     """Right after filing: the complaint's signature and suggestions. Idempotent. Returns
     how many suggestions are open for it."""
-    complaint = db.session.get(Complaint, complaint_id)
+    # Locked, so that the sweep below and this job never match it at the same moment (one
+    # of them would fail on the signature's key); whoever finds it locked leaves it.
+    complaint = db.session.scalar(select(Complaint).where(Complaint.id == complaint_id)
+                                  .with_for_update(skip_locked=True))
     if complaint is None or complaint.withdrawn_at is not None:
+        db.session.rollback()
         return 0
     suggestions = matching.match_complaint(complaint)
     commit()
     return len(suggestions)
+
+
+def match_waiting_complaints(days: int = 7, batch: int = 100) -> int:
+    """The safety net of `match_new_complaint`, whose jobs a Redis restart loses (it keeps
+    nothing on disk) and a killed worker drops: complaints of the last `days` still without
+    a signature are matched now. The last minute's are left to their own jobs. Returns how
+    many it matched."""
+    now = utcnow()
+    matched = 0
+    while True:
+        complaint_ids = db.session.scalars(
+            matching.unsigned_complaints()
+            .where(Complaint.received_at >= now - timedelta(days=days),
+                   Complaint.received_at < now - timedelta(minutes=1))
+            .order_by(Complaint.id).limit(batch)).all()
+        complaints = db.session.scalars(select(Complaint).where(Complaint.id.in_(complaint_ids))
+                                        .order_by(Complaint.id)
+                                        .with_for_update(skip_locked=True)).all()
+        for complaint in complaints:
+            matching.match_complaint(complaint)
+        commit()
+        matched += len(complaints)
+        if len(complaint_ids) < batch or not complaints:
+            return matched
 
 
 def rematch_system(organisation_id: int, ai_system_id: int | None) -> int:

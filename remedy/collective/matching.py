@@ -368,12 +368,17 @@ def match_complaint(complaint: Complaint) -> list[Suggestion]:
 # --- the whole aggregation, in blocks ---------------------------------------------------------
 
 
-def _store_missing_signatures(organisation_id, progress, batch) -> int:
-    """Signatures of complaints that have none yet (a complaint never changes its words)."""
-    query = select(Complaint.id).outerjoin(
+def unsigned_complaints():
+    """The ids of complaints that have no signature yet and should have one."""
+    return select(Complaint.id).outerjoin(
         ComplaintSignature, ComplaintSignature.complaint_id == Complaint.id).where(
         ComplaintSignature.complaint_id.is_(None), Complaint.withdrawn_at.is_(None),
         Complaint.narrative != ERASED)  # an erased complaint's signature is gone for good
+
+
+def _store_missing_signatures(organisation_id, progress, batch) -> int:
+    """Signatures of complaints that have none yet (a complaint never changes its words)."""
+    query = unsigned_complaints()
     if organisation_id is not None:
         query = query.where(Complaint.organisation_id == organisation_id)
     ids = db.session.scalars(query.order_by(Complaint.id)).all()

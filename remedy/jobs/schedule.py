@@ -9,6 +9,7 @@ from rq import SimpleWorker, Worker
 from rq.cron import CronScheduler
 
 from remedy.cases.jobs import apply_retention, send_deadline_digests
+from remedy.collective.jobs import match_waiting_complaints
 from remedy.core.idempotency import forget_expired_answers
 from remedy.extensions import db
 from remedy.federation.jobs import sweep_federation
@@ -33,6 +34,7 @@ PERIODIC = [
     (refresh_rollups, "default", 60),
     (fetch_regional_figures, "default", 300),
     (forget_expired_answers, "default", "10 * * * *"),
+    (match_waiting_complaints, "default", 300),
 ]
 
 
