@@ -144,14 +144,19 @@ def _outside_remit(facts: CaseFacts, authority: AuthorityFacts) -> bool:
 
 
 def route(facts: CaseFacts, authorities: Sequence[AuthorityFacts], *, region: Iterable[str],
-          own_organisation_id: int | None) -> Routing:
+          own_organisation_id: int | None, senders: Iterable[int] = ()) -> Routing:
     """The candidate authorities, best first, each with its reasons; never the caseworker's
-    own organisation, and only authorities in a country that matters to the case."""
+    own organisation nor the authorities that referred the case here (`senders`, directory
+    ids: sending it back is declining, not a referral), and only authorities in a country
+    that matters to the case."""
     lead, notes, decided = lead_countries(facts, region)
     lead_by_country = dict(lead)
+    senders = set(senders)
     candidates = []
     for authority in authorities:
         if own_organisation_id is not None and authority.organisation_id == own_organisation_id:
+            continue
+        if authority.id in senders:
             continue
         reasons, score = [], 0.0
         if authority.country in lead_by_country:

@@ -74,9 +74,12 @@ def _facts(entry: Authority) -> routing.AuthorityFacts:
 
 def routing_for(user: User, case: Case) -> tuple[routing.Routing, dict[int, Authority]]:
     entries = {e.id: e for e in directory.entries(user.organisation_id)}
+    senders = db.session.scalars(select(Referral.authority_id).where(
+        Referral.case_id == case.id, Referral.direction == "incoming",
+        Referral.authority_id.is_not(None))).all()
     result = routing.route(case_facts(case), [_facts(e) for e in entries.values()],
                            region=current_app.config["REFERRAL_REGION"],
-                           own_organisation_id=user.organisation_id)
+                           own_organisation_id=user.organisation_id, senders=senders)
     return result, entries
 
 

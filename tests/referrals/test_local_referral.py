@@ -112,6 +112,11 @@ def test_a_referral_goes_both_ways_and_the_complainant_is_told(app, token):
         new_case = db.session.get(Case, accepted["case_id"])
         assert new_case.organisation.slug == "other-org" and new_case.complaint_id is None
         assert db.session.get(Referral, incoming["id"]).case_id == new_case.id
+    # The receiver is never advised to refer it back to the sender (declining is that).
+    back = client.get(f"/api/v1/cases/{accepted['case_id']}/routing", headers=theirs)
+    assert back.status_code == 200, back.get_json()
+    assert not [i for i in back.get_json()["items"] if i["authority"]["local"]
+                and i["authority"]["country"] == "DK"], back.get_json()["items"]
 
 
 def test_only_the_two_organisations_see_a_referral(app, token, as_role):

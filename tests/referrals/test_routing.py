@@ -89,3 +89,12 @@ def test_an_authority_outside_its_remit_ranks_below_one_within_it():
     result = route(facts, directory, region=REGION, own_organisation_id=None)
     assert _ids(result) == [2, 1]
     assert "outside_remit" in {r.code for r in result.candidates[1].reasons}
+
+
+def test_the_authority_that_referred_the_case_here_is_never_suggested():
+    facts = CaseFacts(complainant_country="DK", rights=("privacy_data_protection",),
+                      establishment="IE", sector="employment")
+    everyone = route(facts, DIRECTORY, region=REGION, own_organisation_id=None)
+    assert everyone.recommended.authority_id == 3
+    result = route(facts, DIRECTORY, region=REGION, own_organisation_id=None, senders=[3])
+    assert 3 not in _ids(result) and result.candidates
