@@ -32,7 +32,7 @@ def _other_org_authority(client, headers, case_id):
                          and i["authority"]["country"] == "SE")
 
 
-def test_a_referral_goes_both_ways_and_the_complainant_is_told(app, token):
+def test_a_referral_goes_both_ways_and_the_complainant_is_told(app, token, as_role):
     reference, secret, case_id = swedish_deployer_case(app)
     client = app.test_client()
     ours, theirs = bearer(token("caseworker")), bearer(token("other"))
@@ -117,6 +117,12 @@ def test_a_referral_goes_both_ways_and_the_complainant_is_told(app, token):
     assert back.status_code == 200, back.get_json()
     assert not [i for i in back.get_json()["items"] if i["authority"]["local"]
                 and i["authority"]["country"] == "DK"], back.get_json()["items"]
+    # Nobody follows the receiver's case as its complainant: the page does not pretend so.
+    page = as_role("other").get(f"/cases/{accepted['case_id']}").get_data(as_text=True)
+    assert "no complainant follows this case here" in page
+    assert "The complainant sees this reason" not in page
+    assert "The complainant sees this reason" in as_role("caseworker").get(
+        f"/cases/{case_id}").get_data(as_text=True)
 
 
 def test_only_the_two_organisations_see_a_referral(app, token, as_role):
