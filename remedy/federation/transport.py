@@ -12,7 +12,7 @@ import uuid
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 
 from remedy.core.db import utcnow
 from remedy.core.errors import DomainError
@@ -20,6 +20,7 @@ from remedy.extensions import db
 from remedy.federation import crypto
 from remedy.federation.keys import current_key
 from remedy.federation.models import InstallationKey, OutgoingMessage
+from remedy.jobs import job_id
 
 log = logging.getLogger(__name__)
 
@@ -86,6 +87,7 @@ def _deliver_here(message: OutgoingMessage) -> None:
     handle(message.body, key_id="local", sender_url=None)
 
 
+@job_id("federation-{}")  # the sweep does not queue it again while it waits
 def deliver_message(outbox_id: int) -> str:
     """Claim, deliver, record; running it twice delivers once."""
     now = utcnow()
@@ -130,22 +132,9 @@ def _failed(message: OutgoingMessage, exc: Exception) -> str:
 
 
 def sweep_federation_outbox() -> int:
-    """Start delivery of every message that is due: retries after a pause, and the safety
-    net for a dead Redis or a killed worker. Returns how many it started."""
-    from remedy.jobs import enqueue, get_redis, run_in_process
+    """Start delivery of every message that is due (`jobs.sweep_due`): retries after a pause,
+    and the safety net for a dead Redis or a killed worker. Returns how many it started."""
+    from remedy.jobs import sweep_due
 
-    now = utcnow()
-    db.session.execute(update(OutgoingMessage).where(
-        OutgoingMessage.status == "sending", OutgoingMessage.claimed_at < now - STALE_CLAIM)
-        .values(status="pending", next_attempt_at=now))
-    db.session.commit()
-    due = db.session.scalars(select(OutgoingMessage.id).where(
-        OutgoingMessage.status == "pending",
-        or_(OutgoingMessage.next_attempt_at <= now, OutgoingMessage.next_attempt_at.is_(None)))
-        .order_by(OutgoingMessage.id).limit(500)).all()
-    for outbox_id in due:
-        if get_redis() is None:
-            run_in_process(deliver_message, (outbox_id,))
-        else:
-            enqueue("default", deliver_message, (outbox_id,))
-    return len(due)
+    return sweep_due(OutgoingMessage, deliver_message, queue="default", now=utcnow(),
+                     stale=STALE_CLAIM)

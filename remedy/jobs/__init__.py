@@ -17,7 +17,7 @@ from rq import Queue
 from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
-from sqlalchemy import event
+from sqlalchemy import event, or_, select, update
 from sqlalchemy.orm import Session
 
 from remedy.extensions import db
@@ -143,6 +143,28 @@ def enqueue_missing(queue: str, func, calls: list[tuple], again: set[tuple] = fr
         log.warning("could not sweep %s.%s; the next sweep retries", func.__module__,
                     func.__name__)
     return started
+
+
+def sweep_due(model, job, *, queue: str, now, stale, limit: int = 500) -> int:
+    """The safety net of an outbox table (`status`, `claimed_at`, `next_attempt_at`) whose
+    rows `job(row id)` delivers, for a dead Redis, a killed worker or a failed attempt: a
+    claim older than `stale` is taken back (its worker died), then the job of each due row
+    is started, unless it still waits in the queue or runs. Returns how many it started."""
+    taken_back = db.session.scalars(
+        update(model).where(model.status == "sending", model.claimed_at < now - stale)
+        .values(status="pending", next_attempt_at=now).returning(model.id)).all()
+    db.session.commit()
+    due = db.session.scalars(
+        select(model.id).where(model.status == "pending",
+                               or_(model.next_attempt_at <= now, model.next_attempt_at.is_(None)))
+        .order_by(model.id).limit(limit)).all()
+    if get_redis() is not None:
+        # A stale claim's job is dead even while RQ still counts it as running.
+        return enqueue_missing(queue, job, [(row_id,) for row_id in due],
+                               again={(row_id,) for row_id in taken_back})
+    for row_id in due:
+        run_in_process(job, (row_id,))
+    return len(due)
 
 
 def run_in_process(func, args) -> None:

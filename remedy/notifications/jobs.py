@@ -12,11 +12,11 @@ import logging
 from datetime import timedelta
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import update
 
 from remedy.core.db import utcnow
 from remedy.extensions import db, mail
-from remedy.jobs import enqueue_missing, get_redis, job_id, run_in_process
+from remedy.jobs import job_id, sweep_due
 from remedy.notifications.models import OutboxEmail
 
 log = logging.getLogger(__name__)
@@ -77,30 +77,7 @@ def _record_sent(email: OutboxEmail) -> None:
 
 
 def sweep_outbox() -> int:
-    """Start delivery of every email that is due and not being sent: the safety net for a
-    dead Redis, a killed worker or a failed attempt. An email whose job still waits in the
-    queue (behind a backlog) or runs is left to it. Returns how many it started."""
-    now = utcnow()
-    # A claim older than this belongs to a worker that died mid-job.
+    """Start delivery of every email that is due and not being sent (`jobs.sweep_due`).
+    Returns how many it started."""
     stale = timedelta(seconds=current_app.config["MAIL_STALE_CLAIM_SECONDS"])
-    taken_back = db.session.scalars(
-        update(OutboxEmail)
-        .where(OutboxEmail.status == "sending", OutboxEmail.claimed_at < now - stale)
-        .values(status="pending", next_attempt_at=now)
-        .returning(OutboxEmail.id)
-    ).all()
-    db.session.commit()
-    due = db.session.scalars(
-        select(OutboxEmail.id)
-        .where(OutboxEmail.status == "pending",
-               or_(OutboxEmail.next_attempt_at <= now, OutboxEmail.next_attempt_at.is_(None)))
-        .order_by(OutboxEmail.id)
-        .limit(500)
-    ).all()
-    if get_redis() is not None:
-        # A stale claim's job is dead even while RQ still counts it as running.
-        return enqueue_missing("emails", deliver_email, [(outbox_id,) for outbox_id in due],
-                               again={(outbox_id,) for outbox_id in taken_back})
-    for outbox_id in due:
-        run_in_process(deliver_email, (outbox_id,))
-    return len(due)
+    return sweep_due(OutboxEmail, deliver_email, queue="emails", now=utcnow(), stale=stale)
