@@ -56,6 +56,8 @@ RATELIMIT_HEADERS_ENABLED = True
 # A dead Redis must not stop people filing: fall back to per-process limits meanwhile.
 RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
 RATELIMIT_SWALLOW_ERRORS = True
+# Fixed windows: the tracking budget gives an attempt back by a negative hit (intake.limits).
+RATELIMIT_STRATEGY = "fixed-window"
 
 # How long a successful tracking look-up stays open in the browser, in minutes.
 TRACKING_SESSION_MINUTES = 30

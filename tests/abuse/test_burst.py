@@ -84,11 +84,9 @@ def test_a_burst_of_filings_stores_exactly_the_limit(limited_server, app):
     assert changed_tables(before, row_counts(app))["complaints"] == (0, 6)
 
 
-def test_a_burst_of_wrong_secrets_is_held_near_the_limit_of_guesses(limited_server, app):
-    """Only wrong guesses spend the tracking budget, so it is spent after the answer
-    (Flask-Limiter's deduct_when): guesses already in flight when the budget runs out are
-    still answered. The limit holds to within the requests handled at once (THREADS here),
-    not exactly; sequential guesses: tests/test_security.py."""
+def test_a_burst_of_wrong_secrets_gets_exactly_the_limit_of_guesses(limited_server, app):
+    """Each guess takes its share of the budget when it starts (the owner's reads give it
+    back: tests/test_security.py), so guesses in flight together cannot overspend it."""
     base_url, _ = limited_server
     cookies, token = browser(base_url, "/track")
     before = row_counts(app)
@@ -103,7 +101,7 @@ def test_a_burst_of_wrong_secrets_is_held_near_the_limit_of_guesses(limited_serv
                                    "csrf_token": token}, allow_redirects=False)
 
     responses = burst(send)
-    assert_refused_with_retry_after(responses, {401}, allowed=5, at_most=5 + THREADS - 1)
+    assert_refused_with_retry_after(responses, {401}, allowed=5)
     assert changed_tables(before, row_counts(app)) == {}
 
 
