@@ -30,6 +30,9 @@ MAIL_MAX_ATTEMPTS = 8
 # Seconds after which an email still marked as being sent is taken to belong to a worker
 # that died mid-job, and is sent again by the periodic sweep.
 MAIL_STALE_CLAIM_SECONDS = 600
+# An RQ worker (`remedy worker`) whose process grew past this stops after its job, for its
+# supervisor to start afresh (0: never).
+WORKER_MAX_MEMORY_MB = 1024
 
 # Evidence uploads: size of one file, total per complaint, number of files per complaint.
 UPLOAD_MAX_BYTES = 10 * 1024 * 1024

@@ -9,3 +9,5 @@ RATELIMIT_ENABLED = False
 BASE_URL = "http://remedy.test"
 ARGON2_TIME_COST = 1
 ARGON2_MEMORY_COST = 8192
+# The suite runs workers inside its own (large, long-lived) process.
+WORKER_MAX_MEMORY_MB = 0

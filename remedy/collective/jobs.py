@@ -11,7 +11,7 @@ from remedy.collective.models import AggregationRun
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
-from remedy.jobs import commit
+from remedy.jobs import commit, job_timeout
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +67,7 @@ def rematch_system(organisation_id: int, ai_system_id: int | None) -> int:
     return len(rows)
 
 
+@job_timeout(6 * 3600)  # 1M complaints took 259 s on 2 cores; room for larger and slower
 def run_aggregation(run_id: int) -> dict | None:
     """The whole aggregation for the run's organisation (or all), progress saved as it goes."""
     run = db.session.get(AggregationRun, run_id)

@@ -71,6 +71,16 @@ def job_id(template: str):
     return mark
 
 
+def job_timeout(seconds: int):
+    """Decorate a job that may run longer than the usual two minutes (a whole aggregation)."""
+
+    def mark(func):
+        func.job_timeout = seconds
+        return func
+
+    return mark
+
+
 def _job_id(func, args) -> str | None:
     template = getattr(func, "job_id", None)
     return template.format(*args) if template else None
@@ -105,7 +115,8 @@ def _holds(condition) -> bool:
 
 def enqueue(queue: str, func, args) -> bool:
     try:
-        get_queue(queue).enqueue(func, *args, job_id=_job_id(func, args), job_timeout=120,
+        get_queue(queue).enqueue(func, *args, job_id=_job_id(func, args),
+                                 job_timeout=getattr(func, "job_timeout", 120),
                                  failure_ttl=7 * 86400)
         return True
     except redis.exceptions.RedisError:

@@ -1,6 +1,7 @@
 """The one list of periodic jobs, and the worker and scheduler commands that run them."""
 
 import logging
+import resource
 import time
 
 import click
@@ -58,6 +59,18 @@ class AppWorker(SimpleWorker):
                     db.session.rollback()
                 finally:
                     db.session.remove()
+                self._stop_if_grown()
+
+    def _stop_if_grown(self) -> None:
+        """A job's memory stays with the process that ran it (a whole aggregation takes over
+        a gigabyte at 1M complaints): past WORKER_MAX_MEMORY_MB the worker stops after the
+        job, and its supervisor starts a fresh one (as gunicorn's max_requests does)."""
+        peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024  # KiB on Linux
+        limit_mb = self.app.config["WORKER_MAX_MEMORY_MB"]
+        if limit_mb and peak_mb > limit_mb:
+            log.warning("worker used %s MB (limit %s): stopping after this job", peak_mb,
+                        limit_mb)
+            self._stop_requested = True  # rq's own warm-shutdown flag, read between jobs
 
 
 @click.command("worker")

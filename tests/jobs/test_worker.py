@@ -115,3 +115,23 @@ def test_fork_runs_each_job_in_a_work_horse(app):
     run_worker(app, "--fork")
     pids = {job(app, i).return_value() for i in ids}
     assert len(pids) == 2 and os.getpid() not in pids
+
+
+def test_a_worker_that_grew_too_large_stops_after_its_job(make_app):
+    """For its supervisor to start a fresh one; the rest waits in the queue."""
+    grown = make_app(WORKER_MAX_MEMORY_MB=1)  # any Python process is larger
+    ids = [enqueued(grown, which_process) for _ in range(3)]
+    run_worker(grown)
+    statuses = [job(grown, i).get_status() for i in ids]
+    assert statuses == [JobStatus.FINISHED, JobStatus.QUEUED, JobStatus.QUEUED]
+    run_worker(make_app(WORKER_MAX_MEMORY_MB=0))
+    assert [job(grown, i).get_status() for i in ids] == [JobStatus.FINISHED] * 3
+
+
+def test_a_whole_aggregation_may_take_hours(app):
+    from remedy.collective.jobs import run_aggregation
+
+    with app.app_context():
+        assert enqueue("default", run_aggregation, (12345,))
+    [waiting] = queued(app)
+    assert waiting.func_name.endswith("run_aggregation") and waiting.timeout == 6 * 3600
