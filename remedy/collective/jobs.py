@@ -11,7 +11,7 @@ from remedy.collective.models import AggregationRun
 from remedy.core.db import utcnow
 from remedy.extensions import db
 from remedy.intake.models import Complaint
-from remedy.jobs import commit, job_timeout
+from remedy.jobs import commit, job_options
 
 log = logging.getLogger(__name__)
 
@@ -39,19 +39,17 @@ def match_waiting_complaints(days: int = 7, batch: int = 100) -> int:
     now = utcnow()
     matched = 0
     while True:
-        complaint_ids = db.session.scalars(
-            matching.unsigned_complaints()
+        complaints = db.session.scalars(
+            matching.unsigned_complaints(Complaint)
             .where(Complaint.received_at >= now - timedelta(days=days),
                    Complaint.received_at < now - timedelta(minutes=1))
-            .order_by(Complaint.id).limit(batch)).all()
-        complaints = db.session.scalars(select(Complaint).where(Complaint.id.in_(complaint_ids))
-                                        .order_by(Complaint.id)
-                                        .with_for_update(skip_locked=True)).all()
+            .order_by(Complaint.id).limit(batch)
+            .with_for_update(skip_locked=True, of=Complaint)).all()
         for complaint in complaints:
             matching.match_complaint(complaint)
         commit()
         matched += len(complaints)
-        if len(complaint_ids) < batch or not complaints:
+        if len(complaints) < batch:
             return matched
 
 
@@ -67,7 +65,7 @@ def rematch_system(organisation_id: int, ai_system_id: int | None) -> int:
     return len(rows)
 
 
-@job_timeout(6 * 3600)  # 1M complaints took 259 s on 2 cores; room for larger and slower
+@job_options(timeout=6 * 3600)  # 1M complaints took 259 s on 2 cores; room for larger and slower
 def run_aggregation(run_id: int) -> dict | None:
     """The whole aggregation for the run's organisation (or all), progress saved as it goes."""
     run = db.session.get(AggregationRun, run_id)

@@ -368,9 +368,9 @@ def match_complaint(complaint: Complaint) -> list[Suggestion]:
 # --- the whole aggregation, in blocks ---------------------------------------------------------
 
 
-def unsigned_complaints():
-    """The ids of complaints that have no signature yet and should have one."""
-    return select(Complaint.id).outerjoin(
+def unsigned_complaints(what=Complaint.id):
+    """The complaints (their ids, or `what`) that have no signature yet and should have one."""
+    return select(what).outerjoin(
         ComplaintSignature, ComplaintSignature.complaint_id == Complaint.id).where(
         ComplaintSignature.complaint_id.is_(None), Complaint.withdrawn_at.is_(None),
         Complaint.narrative != ERASED)  # an erased complaint's signature is gone for good

@@ -20,7 +20,7 @@ from remedy.extensions import db
 from remedy.federation import crypto
 from remedy.federation.keys import current_key
 from remedy.federation.models import InstallationKey, OutgoingMessage
-from remedy.jobs import job_id
+from remedy.jobs import job_options
 
 log = logging.getLogger(__name__)
 
@@ -87,7 +87,7 @@ def _deliver_here(message: OutgoingMessage) -> None:
     handle(message.body, key_id="local", sender_url=None)
 
 
-@job_id("federation-{}")  # the sweep does not queue it again while it waits
+@job_options(id="federation-{}")  # the sweep does not queue it again while it waits
 def deliver_message(outbox_id: int) -> str:
     """Claim, deliver, record; running it twice delivers once."""
     now = utcnow()

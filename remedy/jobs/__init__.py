@@ -14,7 +14,6 @@ import logging
 import redis
 from flask import current_app
 from rq import Queue
-from rq.exceptions import NoSuchJobError
 from rq.job import Job, JobStatus
 from rq.registry import StartedJobRegistry
 from sqlalchemy import event, or_, select, update
@@ -60,29 +59,23 @@ def defer_once(func, *args, queue: str = "default", when=None) -> None:
         defer(func, *args, queue=queue, when=when)
 
 
-def job_id(template: str):
-    """Decorate a job so that its RQ job id is made from its arguments
-    (`@job_id("email-{}")`): a sweep can then tell whether that job is still waiting."""
+JOB_TIMEOUT = 120  # seconds, unless a job says otherwise (`job_options`)
+
+
+def job_options(*, id: str | None = None, timeout: int = JOB_TIMEOUT):
+    """Decorate a job: `id`, a template of its RQ job id made from its arguments
+    (`"email-{}"`), lets a sweep tell whether that job is still waiting; `timeout` for one
+    that may run longer than the usual two minutes (a whole aggregation)."""
 
     def mark(func):
-        func.job_id = template
-        return func
-
-    return mark
-
-
-def job_timeout(seconds: int):
-    """Decorate a job that may run longer than the usual two minutes (a whole aggregation)."""
-
-    def mark(func):
-        func.job_timeout = seconds
+        func.job_id_template, func.job_timeout = id, timeout
         return func
 
     return mark
 
 
 def _job_id(func, args) -> str | None:
-    template = getattr(func, "job_id", None)
+    template = getattr(func, "job_id_template", None)
     return template.format(*args) if template else None
 
 
@@ -116,7 +109,7 @@ def _holds(condition) -> bool:
 def enqueue(queue: str, func, args) -> bool:
     try:
         get_queue(queue).enqueue(func, *args, job_id=_job_id(func, args),
-                                 job_timeout=getattr(func, "job_timeout", 120),
+                                 job_timeout=getattr(func, "job_timeout", JOB_TIMEOUT),
                                  failure_ttl=7 * 86400)
         return True
     except redis.exceptions.RedisError:
@@ -138,11 +131,8 @@ def enqueue_missing(queue: str, func, calls: list[tuple], again: set[tuple] = fr
     try:
         # A job whose worker died stays "started" until this moves it to the failed jobs.
         StartedJobRegistry(queue, connection=connection).cleanup()
-        for args in calls:
-            try:
-                job = Job.fetch(_job_id(func, args), connection=connection)
-            except NoSuchJobError:
-                job = None
+        jobs = Job.fetch_many([_job_id(func, args) for args in calls], connection=connection)
+        for args, job in zip(calls, jobs, strict=True):
             if job is not None:
                 status = job.get_status(refresh=False)
                 if status in _WAITING and (args not in again or status == JobStatus.QUEUED):

@@ -16,13 +16,13 @@ from sqlalchemy import update
 
 from remedy.core.db import utcnow
 from remedy.extensions import db, mail
-from remedy.jobs import job_id, sweep_due
+from remedy.jobs import job_options, sweep_due
 from remedy.notifications.models import OutboxEmail
 
 log = logging.getLogger(__name__)
 
 
-@job_id("email-{}")  # one job per email: the sweep does not queue it again while it waits
+@job_options(id="email-{}")  # one job per email: the sweep does not queue it again while it waits
 def deliver_email(outbox_id: int) -> str:
     now = utcnow()
     claimed = db.session.execute(

@@ -9,12 +9,6 @@ def refresh_rollups() -> int:
     return refresh_changed()
 
 
-def refresh_rollups_soon() -> int:
-    """After a change: the same. `triggers` enqueues it only when no refresh started moments
-    ago (it took the slot already)."""
-    return refresh_changed()
-
-
 def fetch_regional_figures() -> int:
     """The regional observatory: the installations due (OBSERVATORY_REGIONAL_REFRESH_SECONDS)
     asked for their published statistics; nothing when OBSERVATORY_REGIONAL is off."""

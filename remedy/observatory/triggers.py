@@ -30,9 +30,9 @@ def _counted_models():
 def _note_changes(session, flush_context) -> None:
     models = _counted_models()
     if any(isinstance(obj, models) for obj in (*session.new, *session.dirty, *session.deleted)):
-        from remedy.observatory.jobs import refresh_rollups_soon
+        from remedy.observatory.jobs import refresh_rollups
 
-        defer_once(refresh_rollups_soon, when=take_slot)
+        defer_once(refresh_rollups, when=take_slot)
 
 
 def connect() -> None:

@@ -38,14 +38,14 @@ def refreshes(monkeypatch):
 def refresh_jobs(app) -> int:
     with app.app_context():
         return sum(1 for job in Queue("default", connection=get_redis()).get_jobs()
-                   if job.func_name.endswith(".refresh_rollups_soon"))
+                   if job.func_name.endswith(".refresh_rollups"))
 
 
 def test_twenty_filings_in_a_row_make_one_refresh_job(make_app, free_slot, refreshes,
                                                       monkeypatch):
     slow = make_app(OBSERVATORY_REFRESH_SECONDS=60)
     # In-process, the job itself is counted (RQ could not import a patched one).
-    jobs_run = None if REDIS_URL else counted(monkeypatch, "refresh_rollups_soon")
+    jobs_run = None if REDIS_URL else counted(monkeypatch, "refresh_rollups")
     for _ in range(20):
         file_complaint(slow)
     if REDIS_URL:
