@@ -11,6 +11,9 @@ from wtforms import (
     TextAreaField,
 )
 
+from remedy.cases import domain
+from remedy.core.i18n import translate
+
 
 class TransitionForm(FlaskForm):
     to = SelectField(_l("Next step"), validate_choice=False)
@@ -25,6 +28,18 @@ class TransitionForm(FlaskForm):
         description=_l("For example: the data protection authority, an ombudsman, a court."),
         render_kw={"rows": 3, "maxlength": 5000},
     )
+
+    def fill(self, case, role: str | None) -> "TransitionForm":
+        """The steps this role may take from the case's state (none without a case), and, on
+        a case nobody follows as its complainant here (a collective claim's, one referred
+        in), a hint that says so."""
+        targets = domain.allowed_targets(case.state, domain.STAFF, role) if case else []
+        self.to.choices = [(t, translate(domain.ACTION_LABELS[t])) for t in targets]
+        if case is not None and case.complaint is None:
+            self.reason.description = _l(
+                "Kept in the case's history for your organisation: no complainant follows this "
+                "case here. Needed to close, to refer and to reopen.")
+        return self
 
 
 class ApprovalForm(FlaskForm):

@@ -107,13 +107,8 @@ CASE_PAGE_SECTIONS = []
 
 
 def _case_page(case, status=200, *, show_contact=False, **forms):
-    transition_form = forms.get("transition_form") or TransitionForm()
-    targets = domain.allowed_targets(case.state, domain.STAFF, current_user.role)
-    transition_form.to.choices = [(t, translate(domain.ACTION_LABELS[t])) for t in targets]
-    if case.complaint is None:  # a collective claim's case, or one referred here
-        transition_form.reason.description = _(
-            "Kept in the case's history for your organisation: no complainant follows this "
-            "case here. Needed to close, to refer and to reopen.")
+    transition_form = (forms.get("transition_form") or TransitionForm()).fill(
+        case, current_user.role)
     remedy_form = forms.get("remedy_form") or RemedyForm()
     remedy_form.remedy_type.choices = [(k, translate(v)) for k, v in REMEDIES.items()]
     remedy_form.status.choices = [(k, translate(v)) for k, v in REMEDY_STATUSES.items()]

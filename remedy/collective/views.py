@@ -15,7 +15,6 @@ from remedy.collective.models import CollectiveClaim
 from remedy.core.db import as_id
 from remedy.core.errors import Conflict, NotFound, ValidationFailed
 from remedy.core.forms import attach_failure
-from remedy.core.i18n import translate
 from remedy.core.messages import N_
 from remedy.core.vocabulary import SECTORS
 from remedy.intake.views import render_tracked, tracked, tracked_done
@@ -102,10 +101,8 @@ def claims():
 
 
 def _claim_page(claim, status=200, **forms):
-    transition_form = forms.get("transition_form") or TransitionForm(formdata=None)
-    targets = case_domain.allowed_targets(claim.case.state, case_domain.STAFF, current_user.role) \
-        if claim.case else []
-    transition_form.to.choices = [(t, translate(case_domain.ACTION_LABELS[t])) for t in targets]
+    transition_form = (forms.get("transition_form") or TransitionForm(formdata=None)).fill(
+        claim.case, current_user.role)
     return render_template(
         "collective/claim.html", claim=claim, indicators=services.indicators(claim),
         claim_form=forms.get("claim_form") or ClaimForm(formdata=None, data={

@@ -56,6 +56,9 @@ def test_confirm_a_suggestion_invite_and_opt_in(app, as_role, mailbox):
     claim_page = cw.get(claim_url).get_data(as_text=True)
     assert "Collective and societal harm" in claim_page
     assert ref_a not in claim_page and ref_b not in claim_page  # nobody has joined yet
+    # The claim's step reasons are the organisation's record: nobody follows it as complainant.
+    assert "no complainant follows this case here" in claim_page
+    assert "The complainant sees this reason" not in claim_page
     claim_id = int(claim_url.rstrip("/").split("/")[-1])
     with app_context(app):
         member_ids = [m.id for m in db.session.get(CollectiveClaim, claim_id).members]
